@@ -1,0 +1,36 @@
+import { ConfigError } from "./config.js";
+
+/**
+ * Runs a service's start function as a process: a configuration error is
+ * printed (naming each variable) and exits 1; SIGTERM or SIGINT stops the
+ * service gracefully, a second signal exits at once.
+ */
+export function runMain(name: string, start: () => Promise<{ stop(): Promise<void> }>): void {
+  start().then(
+    (service) => {
+      let signals = 0;
+      const shutdown = (signal: NodeJS.Signals) => {
+        signals += 1;
+        if (signals > 1) process.exit(1);
+        console.error(`${name}: ${signal} received, shutting down`);
+        service.stop().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            console.error(`${name}: shutdown failed`, error);
+            process.exit(1);
+          },
+        );
+      };
+      process.on("SIGTERM", shutdown);
+      process.on("SIGINT", shutdown);
+    },
+    (error: unknown) => {
+      if (error instanceof ConfigError) {
+        console.error(`${name}: cannot start, ${error.message}`);
+      } else {
+        console.error(`${name}: failed to start:`, error);
+      }
+      process.exit(1);
+    },
+  );
+}

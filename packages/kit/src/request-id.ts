@@ -1,0 +1,10 @@
+import { randomUUID } from "node:crypto";
+
+export const REQUEST_ID_HEADER = "x-request-id";
+
+/** The router's request id when it sent a sane one, a new one otherwise. */
+export function requestIdFrom(headers: Record<string, string | string[] | undefined>): string {
+  const given = headers[REQUEST_ID_HEADER];
+  const value = Array.isArray(given) ? given[0] : given;
+  return value && /^[\w.:-]{1,128}$/.test(value) ? value : randomUUID();
+}

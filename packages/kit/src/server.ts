@@ -1,0 +1,228 @@
+import { once } from "node:events";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApolloServer, type ApolloServerOptions, type ApolloServerPlugin, type BaseContext } from "@apollo/server";
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { expressMiddleware } from "@as-integrations/express5";
+import cors from "cors";
+import express, { type Request } from "express";
+import type { GraphQLFormattedError } from "graphql";
+import type { ServerOptions as WsServerOptions } from "graphql-ws";
+import { useServer } from "graphql-ws/use/ws";
+import { WebSocketServer } from "ws";
+import type { Logger } from "./logger.js";
+import type { Metrics } from "./metrics.js";
+import { REQUEST_ID_HEADER, requestIdFrom } from "./request-id.js";
+
+export interface RequestInfo {
+  requestId: string;
+  log: Logger;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export interface GraphQLServerOptions<Ctx extends BaseContext> {
+  name: string;
+  host: string;
+  port: number;
+  log: Logger;
+  metrics: Metrics;
+  production: boolean;
+  /** Schema or gateway, plus any Apollo option; plugins are added to ours. */
+  apollo: ApolloServerOptions<Ctx>;
+  /** Builds the per-request context (loaders, viewer, ...). */
+  context: (request: RequestInfo) => Promise<Ctx>;
+  /** graphql-ws on the same path; omitted where the server has no subscriptions. */
+  websocket?: (log: Logger) => WsServerOptions;
+  /** `/ready`: true when the server can do its work (database, migrations, upstreams). */
+  ready: () => Promise<boolean>;
+  /** Extra routes before /graphql (e.g. webhooks, JWKS). */
+  routes?: (app: express.Express) => void;
+  /** Runs after the server stopped taking requests: close pools and clients. */
+  onShutdown?: () => Promise<void>;
+  graceMs: number;
+  bodyLimit?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  httpServer: http.Server;
+  stop(): Promise<void>;
+}
+
+/**
+ * HTTP + graphql-ws on `/graphql`, `/health`, `/ready` and `/metrics`,
+ * request ids, masked unexpected errors, and a graceful stop that finishes
+ * in-flight requests before closing.
+ */
+export async function startGraphQLServer<Ctx extends BaseContext>(
+  options: GraphQLServerOptions<Ctx>,
+): Promise<RunningServer> {
+  const { log, metrics } = options;
+  const app = express();
+  app.disable("x-powered-by");
+  const httpServer = http.createServer(app);
+  let stopping = false;
+
+  const plugins: ApolloServerPlugin<Ctx>[] = [
+    ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.graceMs }),
+    operationMetrics(metrics),
+    // We report to no Apollo Studio: no federated traces in responses.
+    ApolloServerPluginInlineTraceDisabled(),
+  ];
+  if (options.production) plugins.push(ApolloServerPluginLandingPageDisabled());
+
+  let wsServer: WebSocketServer | undefined;
+  if (options.websocket) {
+    wsServer = new WebSocketServer({ server: httpServer, path: "/graphql" });
+    const cleanup = useServer(options.websocket(log), wsServer);
+    plugins.push({
+      async serverWillStart() {
+        return {
+          async drainServer() {
+            await cleanup.dispose();
+          },
+        };
+      },
+    });
+  }
+
+  const apollo = new ApolloServer<Ctx>({
+    ...options.apollo,
+    includeStacktraceInErrorResponses: !options.production,
+    introspection: options.apollo.introspection ?? !options.production,
+    plugins: [...plugins, ...(options.apollo.plugins ?? [])],
+    formatError: (formatted, error) => maskUnexpected(formatted, error, log, options.production),
+  } as ApolloServerOptions<Ctx>);
+  await apollo.start();
+
+  app.use((req, res, next) => {
+    const requestId = requestIdFrom(req.headers);
+    res.locals.requestId = requestId;
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    const end = metrics.httpDuration.startTimer({ method: req.method });
+    res.on("finish", () => end({ route: routeLabel(req), status: String(res.statusCode) }));
+    next();
+  });
+  app.get("/health", (_req, res) => {
+    res.status(stopping ? 503 : 200).json({ status: stopping ? "stopping" : "ok", service: options.name });
+  });
+  app.get("/ready", async (_req, res) => {
+    const ok = !stopping && (await options.ready().catch(() => false));
+    res.status(ok ? 200 : 503).json({ status: ok ? "ready" : "not ready", service: options.name });
+  });
+  app.get("/metrics", async (_req, res) => {
+    res.setHeader("content-type", metrics.registry.contentType);
+    res.send(await metrics.registry.metrics());
+  });
+  options.routes?.(app);
+  app.use(
+    "/graphql",
+    cors<cors.CorsRequest>(),
+    express.json({ limit: options.bodyLimit ?? "1mb" }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) =>
+        options.context({
+          requestId: res.locals.requestId as string,
+          log: log.child({ requestId: res.locals.requestId }),
+          headers: req.headers,
+        }),
+    }),
+  );
+  // Errors escaping express (malformed JSON, oversized bodies): a JSON answer, never a stack.
+  app.use(
+    (
+      error: Error & { status?: number; type?: string },
+      _req: Request,
+      res: express.Response,
+      _next: express.NextFunction,
+    ) => {
+      const status = error.status ?? 500;
+      if (status >= 500) log.error({ err: error }, "request failed");
+      res.status(status).json({
+        errors: [
+          {
+            message: status >= 500 ? "Internal server error" : error.message,
+            extensions: { code: httpErrorCode(status) },
+          },
+        ],
+      });
+    },
+  );
+
+  httpServer.listen(options.port, options.host);
+  await once(httpServer, "listening");
+  const port = (httpServer.address() as AddressInfo).port;
+  const shownHost = options.host === "0.0.0.0" || options.host === "::" ? "localhost" : options.host;
+  const url = `http://${shownHost}:${port}/graphql`;
+  log.info({ url }, `${options.name} listening`);
+
+  let stopped: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    httpServer,
+    stop() {
+      stopped ??= (async () => {
+        stopping = true;
+        log.info("stopping: finishing in-flight requests");
+        await apollo.stop();
+        wsServer?.close();
+        await options.onShutdown?.();
+        log.info("stopped");
+      })();
+      return stopped;
+    },
+  };
+}
+
+function routeLabel(req: Request): string {
+  const path = req.baseUrl || req.path;
+  return ["/graphql", "/health", "/ready", "/metrics"].includes(path) ? path : "other";
+}
+
+function httpErrorCode(status: number): string {
+  if (status === 413) return "PAYLOAD_TOO_LARGE";
+  if (status === 400) return "BAD_REQUEST";
+  return status >= 500 ? "INTERNAL_SERVER_ERROR" : "BAD_REQUEST";
+}
+
+/** Unexpected errors are logged with their stack and answered without internals. */
+function maskUnexpected(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  log: Logger,
+  production: boolean,
+): GraphQLFormattedError {
+  if (formatted.extensions?.code !== "INTERNAL_SERVER_ERROR") return formatted;
+  const original = (error as { originalError?: unknown }).originalError ?? error;
+  log.error({ err: original, path: formatted.path }, "unexpected error");
+  if (!production && process.env.RETAILER_SHOW_ERRORS === "true") return formatted;
+  return {
+    message: "Internal server error",
+    ...(formatted.path ? { path: formatted.path } : {}),
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    extensions: { code: "INTERNAL_SERVER_ERROR" },
+  };
+}
+
+function operationMetrics<Ctx extends BaseContext>(metrics: Metrics): ApolloServerPlugin<Ctx> {
+  return {
+    async requestDidStart() {
+      const started = process.hrtime.bigint();
+      return {
+        async willSendResponse(ctx) {
+          const operation = ctx.operationName ?? ctx.request.operationName ?? "anonymous";
+          const type = ctx.operation?.operation ?? "unknown";
+          const outcome = ctx.errors?.length ? "error" : "success";
+          metrics.operations.inc({ operation, type, outcome });
+          metrics.operationDuration.observe({ operation, type }, Number(process.hrtime.bigint() - started) / 1e9);
+        },
+      };
+    },
+  };
+}

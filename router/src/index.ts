@@ -1,0 +1,3 @@
+export * from "./compose.js";
+export * from "./gateway.js";
+export * from "./router.js";

@@ -1,0 +1,2 @@
+export type { CartDatabase } from "./db/database.js";
+export { cart } from "./service.js";

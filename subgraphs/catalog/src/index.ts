@@ -1,0 +1,2 @@
+export type { CatalogDatabase } from "./db/database.js";
+export { catalog } from "./service.js";

@@ -1,0 +1,2 @@
+export type { NotificationsDatabase } from "./db/database.js";
+export { notifications } from "./service.js";

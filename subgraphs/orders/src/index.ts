@@ -1,0 +1,2 @@
+export type { OrdersDatabase } from "./db/database.js";
+export { orders } from "./service.js";

@@ -1,0 +1,4 @@
+import { runMain, startSubgraph } from "@retailer/kit";
+import { orders } from "./service.js";
+
+runMain("orders", () => startSubgraph(orders));

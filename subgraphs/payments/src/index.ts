@@ -1,0 +1,2 @@
+export type { PaymentsDatabase } from "./db/database.js";
+export { payments } from "./service.js";

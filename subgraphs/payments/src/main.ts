@@ -1,0 +1,4 @@
+import { runMain, startSubgraph } from "@retailer/kit";
+import { payments } from "./service.js";
+
+runMain("payments", () => startSubgraph(payments));

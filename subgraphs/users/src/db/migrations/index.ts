@@ -1,0 +1,7 @@
+import type { Migration } from "kysely/migration";
+import * as m0001 from "./0001-users.js";
+
+/** In order; names never change once released. */
+export const migrations: Record<string, Migration> = {
+  "0001-users": m0001,
+};

@@ -1,0 +1,2 @@
+export type { UsersDatabase } from "./db/database.js";
+export { users } from "./service.js";

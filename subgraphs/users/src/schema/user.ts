@@ -1,0 +1,84 @@
+import { canAccess } from "@retailer/kit";
+import {
+  Ctx,
+  Directive,
+  Field,
+  FieldResolver,
+  ID,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+  registerEnumType,
+} from "type-graphql";
+import type { Context } from "../context.js";
+import type { UserRow } from "../db/database.js";
+import { Address, toAddress } from "./address.js";
+
+export enum Role {
+  CUSTOMER = "CUSTOMER",
+  ADMIN = "ADMIN",
+}
+registerEnumType(Role, { name: "Role" });
+
+@Directive('@key(fields: "id")')
+@ObjectType()
+export class User {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  email!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  phone!: string | null;
+
+  @Field(() => Role)
+  role!: Role;
+
+  @Field(() => Boolean)
+  emailVerified!: boolean;
+
+  @Field(() => Date)
+  createdAt!: Date;
+}
+
+/** better-auth stores roles lower-case ("user", "admin"); the graph speaks CUSTOMER and ADMIN. */
+export const roleOf = (stored: string): Role => (stored.split(",").includes("admin") ? Role.ADMIN : Role.CUSTOMER);
+
+export const toUser = (row: UserRow): User => ({
+  id: row.id,
+  email: row.email,
+  name: row.name,
+  phone: row.phone,
+  role: roleOf(row.role),
+  emailVerified: row.emailVerified,
+  createdAt: row.createdAt,
+});
+
+@Resolver(() => User)
+export class UserResolver {
+  @Query(() => User, { nullable: true, description: "The signed-in user, or null. (users)" })
+  async me(@Ctx() ctx: Context): Promise<User | null> {
+    if (!ctx.viewer || ctx.viewer.role === "SERVICE") return null;
+    const row = await ctx.loaders.user.load(ctx.viewer.id);
+    return row && toUser(row);
+  }
+
+  @FieldResolver(() => [Address])
+  async addresses(@Root() user: User, @Ctx() ctx: Context): Promise<Address[]> {
+    return (await ctx.loaders.addressesOfUser.load(user.id)).map(toAddress);
+  }
+}
+
+/** Others' accounts resolve only for admins and services: a customer sees only their own. */
+export const userReference = {
+  __resolveReference: async (ref: { id: string }, ctx: Context) => {
+    if (!canAccess(ctx.viewer, ref.id)) return null;
+    const row = await ctx.loaders.user.load(ref.id);
+    return row && toUser(row);
+  },
+};
