@@ -4,7 +4,7 @@
  * Extra arguments go to vitest (e.g. `npm test -- subgraphs/catalog`).
  */
 import { spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { type EmbeddedServer, startEmbeddedPostgres } from "./embedded-postgres.js";
@@ -14,6 +14,8 @@ let embedded: EmbeddedServer | undefined;
 let dataDir: string | undefined;
 if (!process.env.DATABASE_URL) {
   dataDir = await mkdtemp(path.join(os.tmpdir(), "retailer-test-pg-"));
+  // As root, postgres runs as its own user, which must reach the data directory.
+  await chmod(dataDir, 0o755);
   console.log("DATABASE_URL is unset: starting an embedded PostgreSQL for the tests");
   embedded = await startEmbeddedPostgres({
     dataDir: path.join(dataDir, "data"),

@@ -13,6 +13,12 @@ export function runMain(name: string, start: () => Promise<{ stop(): Promise<voi
         signals += 1;
         if (signals > 1) process.exit(1);
         console.error(`${name}: ${signal} received, shutting down`);
+        // A stop that hangs (a stuck connection) must not keep the process, or its port, alive.
+        const limit = Number(process.env.SHUTDOWN_GRACE_MS ?? 10_000) + 5_000;
+        setTimeout(() => {
+          console.error(`${name}: did not stop within ${limit} ms, exiting`);
+          process.exit(1);
+        }, limit).unref();
         service.stop().then(
           () => process.exit(0),
           (error: unknown) => {
@@ -23,6 +29,12 @@ export function runMain(name: string, start: () => Promise<{ stop(): Promise<voi
       };
       process.on("SIGTERM", shutdown);
       process.on("SIGINT", shutdown);
+      // Started by the dev launcher: its stdin pipe closes when the launcher dies,
+      // even by SIGKILL, so no orphan keeps holding a port.
+      if (process.env.RETAILER_EXIT_WITH_PARENT === "true") {
+        process.stdin.on("close", () => shutdown("SIGTERM"));
+        process.stdin.resume();
+      }
     },
     (error: unknown) => {
       if (error instanceof ConfigError) {

@@ -174,6 +174,7 @@ export async function startGraphQLServer<Ctx extends BaseContext>(
         wsServer?.close();
         await options.onShutdown?.();
         log.info("stopped");
+        await new Promise<void>((resolve) => log.flush(() => resolve()));
       })();
       return stopped;
     },

@@ -1,2 +1,3 @@
 export type { CatalogDatabase } from "./db/database.js";
+export { seedCatalog } from "./seed.js";
 export { catalog } from "./service.js";

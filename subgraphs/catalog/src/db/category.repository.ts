@@ -1,5 +1,5 @@
-import type { Kysely } from "kysely";
-import type { CatalogDatabase, CategoryRow } from "./database.js";
+import type { Insertable, Kysely } from "kysely";
+import type { CatalogDatabase, CategoryRow, CategoryTable } from "./database.js";
 
 type Db = Kysely<CatalogDatabase>;
 
@@ -20,3 +20,6 @@ export const findChildCategories = (db: Db, parentIds: readonly string[]): Promi
     .orderBy("position")
     .orderBy("name")
     .execute();
+
+export const insertCategory = (db: Db, category: Insertable<CategoryTable>): Promise<CategoryRow> =>
+  db.insertInto("category").values(category).returningAll().executeTakeFirstOrThrow();

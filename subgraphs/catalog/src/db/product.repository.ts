@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { CatalogDatabase, ProductRow } from "./database.js";
+import type { CatalogDatabase, NewProduct, ProductRow } from "./database.js";
 
 type Db = Kysely<CatalogDatabase>;
 export type ProductStatus = ProductRow["status"];
@@ -40,3 +40,6 @@ export async function countProducts(db: Db, statuses: readonly ProductStatus[]):
     .executeTakeFirstOrThrow();
   return row.count;
 }
+
+export const insertProduct = (db: Db, product: NewProduct): Promise<ProductRow> =>
+  db.insertInto("product").values(product).returningAll().executeTakeFirstOrThrow();

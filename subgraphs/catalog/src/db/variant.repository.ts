@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { CatalogDatabase, VariantRow } from "./database.js";
+import type { CatalogDatabase, NewVariant, VariantRow } from "./database.js";
 
 type Db = Kysely<CatalogDatabase>;
 
@@ -15,3 +15,6 @@ export const findVariantsByProductIds = (db: Db, productIds: readonly string[]):
     .orderBy("position")
     .orderBy("created_at")
     .execute();
+
+export const insertVariants = (db: Db, variants: NewVariant[]): Promise<VariantRow[]> =>
+  variants.length === 0 ? Promise.resolve([]) : db.insertInto("variant").values(variants).returningAll().execute();

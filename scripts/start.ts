@@ -1,0 +1,151 @@
+/**
+ * `npm start` / `make start`: the whole platform on one machine.
+ * - DATABASE_URL unset: an embedded PostgreSQL with its data in .data/ (a stale
+ *   server from a killed run is stopped first); set: that server is used.
+ * - Migrates every schema, seeds demo data into an empty catalog (SEED=false skips),
+ * - starts the six subgraphs and the router as child processes with readable,
+ *   prefixed logs, and prints the Sandbox URL once the router is ready.
+ * Ctrl-C (or SIGTERM) stops everything, embedded PostgreSQL included.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { setTimeout as sleep } from "node:timers/promises";
+import pg from "pg";
+import { type EmbeddedServer, startEmbeddedPostgres } from "./embedded-postgres.js";
+import { migrateAll } from "./migrate.js";
+import { seed } from "./seed.js";
+import { ROOT, readSupergraphConfig } from "./supergraph-config.js";
+
+const COLORS = [36, 33, 35, 32, 34, 91, 96];
+const color = (code: number, text: string) => (process.stdout.isTTY ? `\x1b[${code}m${text}\x1b[0m` : text);
+const say = (line: string) => console.log(`${color(1, "[retailer]")} ${line}`);
+
+const children = new Map<string, ChildProcess>();
+let embedded: EmbeddedServer | undefined;
+let stopping = false;
+
+async function shutdown(code: number): Promise<never> {
+  if (stopping) process.exit(code);
+  stopping = true;
+  say("stopping...");
+  await Promise.all(
+    [...children.values()].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once("exit", () => resolve());
+          child.kill("SIGTERM");
+          setTimeout(() => child.kill("SIGKILL"), 15_000).unref();
+        }),
+    ),
+  );
+  if (embedded) await embedded.stop().catch((error: unknown) => say(`embedded PostgreSQL: ${String(error)}`));
+  say("stopped");
+  process.exit(code);
+}
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+
+/** pino's JSON lines as `time level message {fields}`, anything else as it is. */
+function pretty(line: string): string {
+  try {
+    const { time, level, msg, service: _s, name: _n, pid: _p, hostname: _h, ...rest } = JSON.parse(line);
+    if (typeof level !== "number") return line;
+    const levels: Record<number, string> = {
+      10: "TRACE",
+      20: "DEBUG",
+      30: "INFO",
+      40: "WARN",
+      50: "ERROR",
+      60: "FATAL",
+    };
+    const extra = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : "";
+    return `${String(time).slice(11, 23)} ${levels[level] ?? level} ${msg ?? ""}${extra}`;
+  } catch {
+    return line;
+  }
+}
+
+function launch(name: string, entry: string, env: NodeJS.ProcessEnv, colorCode: number): void {
+  const child = spawn(process.execPath, ["--conditions=retailer-source", "--import", "tsx", entry], {
+    cwd: ROOT,
+    env: { ...env, RETAILER_EXIT_WITH_PARENT: "true" },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  children.set(name, child);
+  const prefix = color(colorCode, `[${name.padEnd(13)}]`);
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream }).on("line", (line) => console.log(`${prefix} ${pretty(line)}`));
+  }
+  child.on("exit", (code, signal) => {
+    if (stopping) return;
+    say(`${name} exited (${signal ?? `code ${code}`}): stopping the platform`);
+    void shutdown(1);
+  });
+}
+
+async function ensureDatabase(serverUrl: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const exists = await client.query("select 1 from pg_database where datname = $1", [name]);
+    if (exists.rowCount === 0) await client.query(`create database "${name}"`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function waitReady(url: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !stopping) {
+    const ok = await fetch(url)
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (ok) return true;
+    await sleep(250);
+  }
+  return false;
+}
+
+const env: NodeJS.ProcessEnv = { ...process.env, APOLLO_TELEMETRY_DISABLED: "true" };
+env.NODE_ENV ??= "development";
+if (!env.DATABASE_URL) {
+  embedded = await startEmbeddedPostgres({
+    dataDir: path.join(ROOT, ".data/postgres"),
+    ...(env.EMBEDDED_PG_PORT ? { port: Number(env.EMBEDDED_PG_PORT) } : {}),
+    log: say,
+  });
+  env.DATABASE_URL = await ensureDatabase(embedded.url, "retailer");
+  say(`embedded PostgreSQL on port ${embedded.port} (data in .data/postgres)`);
+} else {
+  say("using DATABASE_URL");
+}
+
+await migrateAll(env.DATABASE_URL, (line) => say(`migrate ${line}`));
+if (env.SEED !== "false") await seed(env.DATABASE_URL, say);
+
+const config = await readSupergraphConfig();
+const names = Object.keys(config.subgraphs);
+// One PORT would make every service claim it: each takes <NAME>_PORT or its default.
+delete env.PORT;
+for (const name of names) {
+  const port = env[`${name.toUpperCase()}_PORT`];
+  const urlKey = `${name.toUpperCase()}_URL`;
+  if (port && !env[urlKey]) env[urlKey] = `http://127.0.0.1:${port}/graphql`;
+}
+for (const [i, name] of names.entries()) {
+  launch(name, `subgraphs/${name}/src/main.ts`, env, COLORS[i % COLORS.length] as number);
+}
+launch("router", "router/src/main.ts", env, 97);
+
+const routerPort = env.ROUTER_PORT ?? "4000";
+if (await waitReady(`http://127.0.0.1:${routerPort}/ready`, 120_000)) {
+  say(`ready: open Apollo Sandbox at ${color(1, `http://localhost:${routerPort}/graphql`)}  (Ctrl-C stops)`);
+} else if (!stopping) {
+  say("the router did not become ready in 120 s: stopping");
+  await shutdown(1);
+}
