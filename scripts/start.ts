@@ -8,6 +8,8 @@
  * Ctrl-C (or SIGTERM) stops everything, embedded PostgreSQL included.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -111,8 +113,29 @@ async function waitReady(url: string, timeoutMs: number): Promise<boolean> {
   return false;
 }
 
+/**
+ * INTERNAL_SECRET and AUTH_SECRET, when not given: made once and kept in
+ * .data/secrets.json, so sessions and signing keys survive restarts.
+ */
+async function devSecrets(): Promise<Record<string, string>> {
+  const file = path.join(ROOT, ".data/secrets.json");
+  const kept = await readFile(file, "utf8")
+    .then((text) => JSON.parse(text) as Record<string, string>)
+    .catch(() => null);
+  if (kept) return kept;
+  const made = { INTERNAL_SECRET: randomBytes(32).toString("hex"), AUTH_SECRET: randomBytes(32).toString("hex") };
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, JSON.stringify(made, null, 2), { mode: 0o600 });
+  return made;
+}
+
 const env: NodeJS.ProcessEnv = { ...process.env, APOLLO_TELEMETRY_DISABLED: "true" };
 env.NODE_ENV ??= "development";
+if (!env.INTERNAL_SECRET || !env.AUTH_SECRET) {
+  const secrets = await devSecrets();
+  env.INTERNAL_SECRET ||= secrets.INTERNAL_SECRET;
+  env.AUTH_SECRET ||= secrets.AUTH_SECRET;
+}
 if (!env.DATABASE_URL) {
   embedded = await startEmbeddedPostgres({
     dataDir: path.join(ROOT, ".data/postgres"),

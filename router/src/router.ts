@@ -1,13 +1,17 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import {
+  authEnv,
   baseEnv,
   createLogger,
   createMetrics,
+  createTokenVerifier,
   loadConfig,
   port,
   type RunningServer,
+  remoteKeys,
   startGraphQLServer,
+  viewerFromHeader,
 } from "@retailer/kit";
 import { z } from "zod";
 import { createGateway, type RouterContext, subgraphUrl } from "./gateway.js";
@@ -20,6 +24,7 @@ const routerEnv = {
   LOG_LEVEL: baseEnv.LOG_LEVEL,
   HOST: baseEnv.HOST,
   SHUTDOWN_GRACE_MS: baseEnv.SHUTDOWN_GRACE_MS,
+  ...authEnv,
   PORT: port(4000),
   SUPERGRAPH_FILE: z.string().min(1).default(SUPERGRAPH_FILE),
   READY_TIMEOUT_MS: z.coerce.number().int().min(1).default(2_000),
@@ -43,7 +48,13 @@ export async function startRouter(options: StartRouterOptions = {}): Promise<Run
   const log = createLogger("router", config.LOG_LEVEL);
   const supergraphSdl = options.supergraphSdl ?? (await readFile(config.SUPERGRAPH_FILE, "utf8"));
   const subgraphs = subgraphsOf(supergraphSdl).map(({ name, url }) => ({ name, url: subgraphUrl(name, url, env) }));
-  const gateway = createGateway(supergraphSdl, env);
+  const gateway = createGateway(supergraphSdl, env, config.INTERNAL_SECRET);
+  const verify = createTokenVerifier({
+    keys: remoteKeys(config.USERS_JWKS_URL),
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    internalSecret: config.INTERNAL_SECRET,
+  });
 
   const server = await startGraphQLServer<RouterContext>({
     name: "router",
@@ -54,11 +65,18 @@ export async function startRouter(options: StartRouterOptions = {}): Promise<Run
     production: config.NODE_ENV === "production",
     graceMs: config.SHUTDOWN_GRACE_MS,
     apollo: { gateway },
-    context: async ({ requestId, headers }) => ({
-      requestId,
-      ...(typeof headers.authorization === "string" ? { authorization: headers.authorization } : {}),
-      ...(typeof headers.traceparent === "string" ? { traceparent: headers.traceparent } : {}),
-    }),
+    context: async ({ requestId, clientIp, headers }) => {
+      const authorization = typeof headers.authorization === "string" ? headers.authorization : undefined;
+      // A bad token is refused here with UNAUTHENTICATED, never downgraded to anonymous.
+      const token = await viewerFromHeader(authorization, verify);
+      return {
+        requestId,
+        clientIp,
+        viewer: token?.viewer ?? null,
+        ...(authorization ? { authorization } : {}),
+        ...(typeof headers.traceparent === "string" ? { traceparent: headers.traceparent } : {}),
+      };
+    },
     ready: () => allReady(subgraphs, config.READY_TIMEOUT_MS),
   });
   return { ...server, subgraphs };

@@ -18,6 +18,15 @@ export const baseEnv = {
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
 };
 
+/** Who may call whom: shared by the router and every subgraph. */
+export const authEnv = {
+  /** Signs router/service requests and service tokens. Never given to clients. */
+  INTERNAL_SECRET: z.string().min(32, "must be at least 32 characters (e.g. `openssl rand -hex 32`)"),
+  JWT_ISSUER: z.string().min(1).default("retailer"),
+  JWT_AUDIENCE: z.string().min(1).default("retailer-api"),
+  USERS_JWKS_URL: z.url().default("http://localhost:8081/.well-known/jwks.json"),
+};
+
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
 
 /**

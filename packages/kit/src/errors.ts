@@ -9,8 +9,11 @@ export const ErrorCode = {
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
 } as const;
 
-export const unauthenticated = (message = "Sign in to do this.") =>
-  new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 200 } } });
+/** `httpStatus` for errors raised before execution (a bad token): the whole request is refused. */
+export const unauthenticated = (message = "Sign in to do this.", httpStatus?: number) =>
+  new GraphQLError(message, {
+    extensions: { code: ErrorCode.UNAUTHENTICATED, ...(httpStatus ? { http: { status: httpStatus } } : {}) },
+  });
 
 export const forbidden = (message = "You are not allowed to do this.") =>
   new GraphQLError(message, { extensions: { code: ErrorCode.FORBIDDEN } });

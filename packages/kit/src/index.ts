@@ -1,17 +1,24 @@
 import "reflect-metadata";
 
+export * from "./auth/signature.js";
+export * from "./auth/tokens.js";
 export * from "./auth/viewer.js";
 export * from "./config.js";
+export * from "./countries.js";
 export * from "./db.js";
 export * from "./errors.js";
+export * from "./events/index.js";
+export * from "./graphql/address.js";
 export * from "./graphql/federated-schema.js";
 export * from "./graphql/shared-types.js";
 export * from "./ids.js";
+export * from "./internal-client.js";
 export * from "./loaders.js";
 export * from "./logger.js";
 export * from "./main.js";
 export * from "./metrics.js";
 export * from "./pagination.js";
+export * from "./rate-limit.js";
 export * from "./request-id.js";
 export * from "./server.js";
 export * from "./subgraph.js";

@@ -14,12 +14,15 @@ import type { GraphQLFormattedError } from "graphql";
 import type { ServerOptions as WsServerOptions } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
+import { SIGNATURE_HEADER, verifyRequestSignature } from "./auth/signature.js";
 import type { Logger } from "./logger.js";
 import type { Metrics } from "./metrics.js";
-import { REQUEST_ID_HEADER, requestIdFrom } from "./request-id.js";
+import { CLIENT_IP_HEADER, REQUEST_ID_HEADER, requestIdFrom } from "./request-id.js";
 
 export interface RequestInfo {
   requestId: string;
+  /** The client's address: the router's `x-client-ip` on signed requests, else the peer's. */
+  clientIp: string;
   log: Logger;
   headers: Record<string, string | string[] | undefined>;
 }
@@ -45,6 +48,11 @@ export interface GraphQLServerOptions<Ctx extends BaseContext> {
   onShutdown?: () => Promise<void>;
   graceMs: number;
   bodyLimit?: string;
+  /**
+   * Refuse /graphql requests that do not carry a valid router/service
+   * signature (subgraphs: their `_entities` and internal fields are not for clients).
+   */
+  requireSignature?: string;
 }
 
 export interface RunningServer {
@@ -65,6 +73,8 @@ export async function startGraphQLServer<Ctx extends BaseContext>(
   const { log, metrics } = options;
   const app = express();
   app.disable("x-powered-by");
+  // Behind a load balancer, TRUST_PROXY (e.g. "1" or "loopback") lets req.ip come from X-Forwarded-For.
+  if (process.env.TRUST_PROXY) app.set("trust proxy", parseTrustProxy(process.env.TRUST_PROXY));
   const httpServer = http.createServer(app);
   let stopping = false;
 
@@ -120,14 +130,35 @@ export async function startGraphQLServer<Ctx extends BaseContext>(
     res.send(await metrics.registry.metrics());
   });
   options.routes?.(app);
+  const secret = options.requireSignature;
   app.use(
     "/graphql",
     cors<cors.CorsRequest>(),
-    express.json({ limit: options.bodyLimit ?? "1mb" }),
+    express.json({
+      limit: options.bodyLimit ?? "1mb",
+      verify: (req, _res, buf) => {
+        (req as Request & { rawBody?: Buffer }).rawBody = buf;
+      },
+    }),
+    (req, res, next) => {
+      if (!secret) return next();
+      const signed = verifyRequestSignature(secret, req.header(SIGNATURE_HEADER), {
+        method: req.method,
+        path: req.originalUrl,
+        body: (req as Request & { rawBody?: Buffer }).rawBody ?? "",
+      });
+      if (signed) return next();
+      res.status(403).json({
+        errors: [
+          { message: "This service only answers the router and other services.", extensions: { code: "FORBIDDEN" } },
+        ],
+      });
+    },
     expressMiddleware(apollo, {
       context: async ({ req, res }) =>
         options.context({
           requestId: res.locals.requestId as string,
+          clientIp: clientIpOf(req, Boolean(options.requireSignature)),
           log: log.child({ requestId: res.locals.requestId }),
           headers: req.headers,
         }),
@@ -181,6 +212,13 @@ export async function startGraphQLServer<Ctx extends BaseContext>(
   };
 }
 
+/** Behind the router, the signed `x-client-ip` names the client; otherwise the socket's peer does. */
+function clientIpOf(req: Request, signed: boolean): string {
+  const forwarded = req.header(CLIENT_IP_HEADER);
+  if (signed && forwarded) return forwarded;
+  return req.ip ?? req.socket.remoteAddress ?? "unknown";
+}
+
 function routeLabel(req: Request): string {
   const path = req.baseUrl || req.path;
   return ["/graphql", "/health", "/ready", "/metrics"].includes(path) ? path : "other";
@@ -226,4 +264,10 @@ function operationMetrics<Ctx extends BaseContext>(metrics: Metrics): ApolloServ
       };
     },
   };
+}
+
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === "true") return true;
+  if (value === "false") return false;
+  return /^\d+$/.test(value) ? Number(value) : value;
 }

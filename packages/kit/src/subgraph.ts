@@ -1,27 +1,64 @@
+import type express from "express";
 import type { GraphQLSchema } from "graphql";
+import type { JWTVerifyGetKey } from "jose";
 import type { Kysely } from "kysely";
 import type { Migration } from "kysely/migration";
 import type { NonEmptyArray } from "type-graphql";
 import { z } from "zod";
+import { createTokenVerifier, remoteKeys, viewerFromHeader } from "./auth/tokens.js";
 import type { Viewer } from "./auth/viewer.js";
-import { baseEnv, loadConfig, port } from "./config.js";
+import { authEnv, baseEnv, loadConfig, port } from "./config.js";
 import { createDatabase, type Database, migrate, migrationsApplied } from "./db.js";
+import { EventBus } from "./events/bus.js";
 import { buildFederatedSchema, type ReferenceResolvers } from "./graphql/federated-schema.js";
+import { InternalClient } from "./internal-client.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import { type RequestInfo, type RunningServer, startGraphQLServer } from "./server.js";
 
+/** Settings of every subgraph, before its own. */
+export const subgraphEnv = { ...baseEnv, ...authEnv };
+type SubgraphEnv = typeof subgraphEnv;
+
 /** What every subgraph resolver receives as its context. */
-export interface SubgraphContext<DB, Loaders> {
+export interface SubgraphContext<DB, Loaders, Services = unknown> {
   requestId: string;
+  clientIp: string;
   log: Logger;
   db: Kysely<DB>;
   loaders: Loaders;
   /** The verified caller, null when anonymous. */
   viewer: Viewer | null;
+  /** When the caller's token expires (seconds since the epoch), null when anonymous. */
+  tokenExpiresAt: number | null;
+  bus: EventBus;
+  /** What the service's setup made: its domain services, clients, ... */
+  services: Services;
 }
 
-export interface SubgraphDefinition<DB, Loaders, Env extends z.ZodRawShape = z.ZodRawShape> {
+/** What a service's setup receives: everything started before its server. */
+export interface ServiceDeps<DB, Env extends z.ZodRawShape> {
+  db: Kysely<DB>;
+  database: Database<DB>;
+  config: Readonly<z.infer<z.ZodObject<SubgraphEnv & Env>>>;
+  log: Logger;
+  metrics: Metrics;
+  bus: EventBus;
+  internal: InternalClient;
+}
+
+export interface ServiceSetup<Services> {
+  services: Services;
+  /** Extra HTTP routes (webhooks, JWKS). */
+  routes?: (app: express.Express) => void;
+  /** Keys to verify user tokens with, instead of fetching USERS_JWKS_URL (the users service itself). */
+  keys?: JWTVerifyGetKey;
+  /** After the bus and server are up: subscribe event handlers, start jobs. */
+  start?: () => Promise<void>;
+  onShutdown?: () => Promise<void>;
+}
+
+export interface SubgraphDefinition<DB, Loaders, Services = unknown, Env extends z.ZodRawShape = z.ZodRawShape> {
   /** Service name, also its PostgreSQL schema. */
   name: string;
   defaultPort: number;
@@ -35,13 +72,16 @@ export interface SubgraphDefinition<DB, Loaders, Env extends z.ZodRawShape = z.Z
   loaders: (db: Kysely<DB>) => Loaders;
   /** The service's own settings beyond the shared ones. */
   env?: Env;
+  setup?: (deps: ServiceDeps<DB, Env>) => Promise<ServiceSetup<Services>> | ServiceSetup<Services>;
 }
 
-export interface RunningSubgraph<DB> extends RunningServer {
+export interface RunningSubgraph<DB, Services = unknown> extends RunningServer {
   name: string;
   database: Database<DB>;
   log: Logger;
   metrics: Metrics;
+  bus: EventBus;
+  services: Services;
   /** SQL statements run since start (tests prove batching with it; benchmarks count per operation). */
   statementCount(): number;
 }
@@ -55,7 +95,9 @@ export interface StartOptions {
 }
 
 /** The federated schema of a subgraph, without starting anything (for generation and tests). */
-export function subgraphSchema<DB, L>(definition: SubgraphDefinition<DB, L>): Promise<GraphQLSchema> {
+export function subgraphSchema<DB, L, S, E extends z.ZodRawShape>(
+  definition: SubgraphDefinition<DB, L, S, E>,
+): Promise<GraphQLSchema> {
   return buildFederatedSchema({
     resolvers: definition.resolvers,
     ...(definition.orphanedTypes ? { orphanedTypes: definition.orphanedTypes } : {}),
@@ -65,17 +107,19 @@ export function subgraphSchema<DB, L>(definition: SubgraphDefinition<DB, L>): Pr
 
 export const subgraphEnvVar = (name: string, what: string) => `${name.toUpperCase()}_${what}`;
 
-/** Configures, migrates and starts a subgraph: config, database, schema, HTTP + graphql-ws server. */
-export async function startSubgraph<DB, L>(
-  definition: SubgraphDefinition<DB, L>,
+/** Configures, migrates and starts a subgraph: config, database, event bus, schema, HTTP + graphql-ws server. */
+export async function startSubgraph<DB, L, S, E extends z.ZodRawShape>(
+  definition: SubgraphDefinition<DB, L, S, E>,
   options: StartOptions = {},
-): Promise<RunningSubgraph<DB>> {
+): Promise<RunningSubgraph<DB, S>> {
   const env = options.env ?? process.env;
-  const config = loadConfig(
-    { ...baseEnv, PORT: port(definition.defaultPort), ...(definition.env ?? {}) },
+  const fullConfig = loadConfig(
+    { ...subgraphEnv, PORT: port(definition.defaultPort), ...((definition.env ?? {}) as E) },
     // A service-specific port (CATALOG_PORT) wins over PORT, so one env file can start all services.
     { ...env, PORT: env[subgraphEnvVar(definition.name, "PORT")] ?? env.PORT },
   );
+  // The shared settings, typed without the service's own.
+  const config = fullConfig as unknown as Readonly<z.infer<z.ZodObject<SubgraphEnv>>> & { PORT: number };
   const log = createLogger(definition.name, config.LOG_LEVEL);
   const metrics = createMetrics(definition.name);
   let statements = 0;
@@ -89,12 +133,32 @@ export async function startSubgraph<DB, L>(
       metrics.dbQueries.observe(ms / 1000);
     },
   });
+  const bus = new EventBus({ url: config.DATABASE_URL, service: definition.name, log, metrics });
+  const internal = new InternalClient({ service: definition.name, secret: config.INTERNAL_SECRET, log, env });
+  let setup: ServiceSetup<S> | undefined;
   try {
     if (options.migrate !== false) {
       await migrate(database.db as Kysely<unknown>, definition.name, definition.migrations);
     }
+    await bus.start();
+    setup = await definition.setup?.({
+      db: database.db,
+      database,
+      config: fullConfig as unknown as ServiceDeps<DB, E>["config"],
+      log,
+      metrics,
+      bus,
+      internal,
+    });
+    const verify = createTokenVerifier({
+      keys: setup?.keys ?? remoteKeys(config.USERS_JWKS_URL),
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+      internalSecret: config.INTERNAL_SECRET,
+    });
     const schema = await subgraphSchema(definition);
-    const server = await startGraphQLServer<SubgraphContext<DB, L>>({
+    const services = setup?.services as S;
+    const server = await startGraphQLServer<SubgraphContext<DB, L, S>>({
       name: definition.name,
       host: config.HOST,
       port: options.port ?? config.PORT,
@@ -103,19 +167,49 @@ export async function startSubgraph<DB, L>(
       production: config.NODE_ENV === "production",
       graceMs: config.SHUTDOWN_GRACE_MS,
       apollo: { schema },
-      context: async (request: RequestInfo) => ({
-        requestId: request.requestId,
-        log: request.log,
-        db: database.db,
-        loaders: definition.loaders(database.db),
-        viewer: null,
-      }),
+      requireSignature: config.INTERNAL_SECRET,
+      context: async (request: RequestInfo) => {
+        const header = request.headers.authorization;
+        const token = await viewerFromHeader(typeof header === "string" ? header : undefined, verify);
+        return {
+          requestId: request.requestId,
+          clientIp: request.clientIp,
+          log: request.log,
+          db: database.db,
+          loaders: definition.loaders(database.db),
+          viewer: token?.viewer ?? null,
+          tokenExpiresAt: token?.expiresAt ?? null,
+          bus,
+          services,
+        };
+      },
+      ...(setup?.routes ? { routes: setup.routes } : {}),
       ready: async () => migrationsApplied(database.db as Kysely<unknown>, definition.name, definition.migrations),
-      onShutdown: () => database.close(),
+      onShutdown: async () => {
+        await setup?.onShutdown?.();
+        await bus.stop();
+        await database.close();
+      },
     });
-    return { ...server, name: definition.name, database, log, metrics, statementCount: () => statements };
+    await setup?.start?.();
+    return {
+      ...server,
+      name: definition.name,
+      database,
+      log,
+      metrics,
+      bus,
+      services,
+      statementCount: () => statements,
+    };
   } catch (error) {
+    await setup?.onShutdown?.().catch(() => {});
+    await bus.stop().catch(() => {});
     await database.close();
     throw error;
   }
 }
+
+/** Any subgraph's definition, for code that handles them all (launcher, generation, tests). */
+// biome-ignore lint/suspicious/noExplicitAny: each subgraph has its own database, loader, service and env types
+export type AnySubgraph = SubgraphDefinition<any, any, any, any>;

@@ -7,6 +7,8 @@ export interface Viewer {
   /** User id; for a service token, the service's name. */
   id: string;
   role: Role;
+  /** The session (refresh token) the access token was minted from. */
+  sessionId?: string;
 }
 
 /** Throws UNAUTHENTICATED unless someone is signed in. */

@@ -10,7 +10,7 @@ export interface UserTable {
   emailVerified: Generated<boolean>;
   image: string | null;
   phone: string | null;
-  role: Generated<string>;
+  role: string | null;
   banned: Generated<boolean | null>;
   banReason: string | null;
   banExpires: Date | null;
@@ -34,9 +34,23 @@ export interface AddressTable {
   updated_at: Timestamp;
 }
 
+/** better-auth's session: the refresh token. */
+export interface SessionTable {
+  id: string;
+  token: string;
+  userId: string;
+  expiresAt: Date;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+  ipAddress: string | null;
+  userAgent: string | null;
+  impersonatedBy: string | null;
+}
+
 export interface UsersDatabase {
   user: UserTable;
   address: AddressTable;
+  session: SessionTable;
 }
 
 export type UserRow = Selectable<UserTable>;

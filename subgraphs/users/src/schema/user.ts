@@ -11,6 +11,7 @@ import {
   Root,
   registerEnumType,
 } from "type-graphql";
+import { graphRole } from "../auth/better-auth.js";
 import type { Context } from "../context.js";
 import type { UserRow } from "../db/database.js";
 import { Address, toAddress } from "./address.js";
@@ -46,15 +47,12 @@ export class User {
   createdAt!: Date;
 }
 
-/** better-auth stores roles lower-case ("user", "admin"); the graph speaks CUSTOMER and ADMIN. */
-export const roleOf = (stored: string): Role => (stored.split(",").includes("admin") ? Role.ADMIN : Role.CUSTOMER);
-
 export const toUser = (row: UserRow): User => ({
   id: row.id,
   email: row.email,
   name: row.name,
   phone: row.phone,
-  role: roleOf(row.role),
+  role: graphRole(row.role) as Role,
   emailVerified: row.emailVerified,
   createdAt: row.createdAt,
 });

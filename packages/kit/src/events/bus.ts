@@ -1,0 +1,161 @@
+import { randomUUID } from "node:crypto";
+import type { Kysely } from "kysely";
+import { fromKysely, PgBoss } from "pg-boss";
+import { Gauge } from "prom-client";
+import type { Logger } from "../logger.js";
+import type { Metrics } from "../metrics.js";
+import { deadLetterQueue, EVENT_TOPOLOGY, type EventType, queueName } from "./topology.js";
+
+/** What travels: an envelope with a unique id, so handlers can be idempotent. */
+export interface DomainEvent<T = Record<string, unknown>> {
+  id: string;
+  type: EventType;
+  source: string;
+  occurredAt: string;
+  requestId?: string;
+  data: T;
+}
+
+export type EventHandler<T = Record<string, unknown>> = (event: DomainEvent<T>) => Promise<void>;
+
+export interface EventBusOptions {
+  url: string;
+  service: string;
+  log: Logger;
+  metrics?: Metrics;
+  /** Attempts after the first before a job goes to the dead-letter queue. */
+  retryLimit?: number;
+  /** First retry delay in seconds; doubles with each retry. */
+  retryDelay?: number;
+  poolMax?: number;
+}
+
+/** The schema pg-boss keeps its tables in. */
+export const BUS_SCHEMA = "bus";
+
+/**
+ * Durable domain events on pg-boss in schema `bus`. `publish` enqueues inside
+ * the caller's transaction, so an event exists if and only if its cause
+ * committed; consumers retry with exponential backoff and end in a dead-letter
+ * queue. LISTEN/NOTIFY wakes workers within milliseconds.
+ */
+export class EventBus {
+  readonly #boss: PgBoss;
+  readonly #options: EventBusOptions;
+  #started = false;
+
+  constructor(options: EventBusOptions) {
+    this.#options = options;
+    this.#boss = new PgBoss({
+      connectionString: options.url,
+      schema: BUS_SCHEMA,
+      max: options.poolMax ?? 4,
+      application_name: `retailer-${options.service}-bus`,
+      useListenNotify: true,
+    });
+    this.#boss.on("error", (error) => options.log.error({ err: error }, "event bus error"));
+    if (options.metrics) this.#registerMetrics(options.metrics);
+  }
+
+  /** Installs or migrates the bus schema and declares every queue and subscription of the topology. */
+  async start(): Promise<void> {
+    if (this.#started) return;
+    await this.#boss.start();
+    for (const [type, consumers] of Object.entries(EVENT_TOPOLOGY)) {
+      for (const consumer of consumers) {
+        const queue = queueName(consumer, type);
+        await this.#ensureQueue(deadLetterQueue(queue), {});
+        await this.#ensureQueue(queue, {
+          retryLimit: this.#options.retryLimit ?? 8,
+          retryDelay: this.#options.retryDelay ?? 1,
+          retryBackoff: true,
+          retryDelayMax: 300,
+          deadLetter: deadLetterQueue(queue),
+        });
+        await this.#boss.subscribe(type, queue);
+      }
+    }
+    this.#started = true;
+  }
+
+  /** Enqueues an event for every subscribed queue, inside `trx`: it commits or rolls back with it. */
+  async publish<T extends Record<string, unknown>>(
+    // biome-ignore lint/suspicious/noExplicitAny: any service's transaction
+    trx: Kysely<any>,
+    type: EventType,
+    data: T,
+    meta: { requestId?: string } = {},
+  ): Promise<DomainEvent<T>> {
+    const event: DomainEvent<T> = {
+      id: randomUUID(),
+      type,
+      source: this.#options.service,
+      occurredAt: new Date().toISOString(),
+      ...(meta.requestId ? { requestId: meta.requestId } : {}),
+      data,
+    };
+    await this.#boss.publish(type, event, { db: fromKysely(trx) });
+    return event;
+  }
+
+  /** Runs `handler` for each event of `type` delivered to this service's queue. A throw retries it. */
+  async subscribe<T = Record<string, unknown>>(type: EventType, handler: EventHandler<T>): Promise<void> {
+    const consumers = EVENT_TOPOLOGY[type] as readonly string[];
+    if (!consumers.includes(this.#options.service)) {
+      throw new Error(`${this.#options.service} is not a consumer of ${type}: add it to EVENT_TOPOLOGY`);
+    }
+    const queue = queueName(this.#options.service, type);
+    const log = this.#options.log.child({ queue });
+    await this.#boss.work<DomainEvent<T>>(queue, { batchSize: 1 }, async ([job]) => {
+      if (!job) return;
+      const event = job.data;
+      const started = Date.now();
+      try {
+        await handler(event);
+        log.debug({ eventId: event.id, ms: Date.now() - started }, "event handled");
+      } catch (error) {
+        log.warn({ err: error, eventId: event.id, attempt: job.retryCount + 1 }, "event handler failed");
+        throw error;
+      }
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.#boss.stop({ graceful: true, timeout: 5_000 });
+  }
+
+  async #ensureQueue(name: string, options: Parameters<PgBoss["createQueue"]>[1]): Promise<void> {
+    const existing = await this.#boss.getQueue(name);
+    if (!existing) await this.#boss.createQueue(name, { ...options, notify: true } as typeof options);
+  }
+
+  #registerMetrics(metrics: Metrics): void {
+    const boss = this.#boss;
+    const service = this.#options.service;
+    const own = Object.entries(EVENT_TOPOLOGY)
+      .filter(([, consumers]) => (consumers as readonly string[]).includes(service))
+      .map(([type]) => queueName(service, type));
+    const sizes = async (names: string[]) =>
+      Promise.all(
+        names.map(async (name) => [name, (await boss.getQueue(name).catch(() => null))?.queuedCount ?? 0] as const),
+      );
+    new Gauge({
+      name: "retailer_events_queue_depth",
+      help: "Events waiting in this service's queues.",
+      labelNames: ["queue"] as const,
+      registers: [metrics.registry],
+      async collect() {
+        for (const [queue, size] of await sizes(own)) this.set({ queue }, size);
+      },
+    });
+    new Gauge({
+      name: "retailer_events_dead_letters",
+      help: "Events that exhausted their retries, per dead-letter queue.",
+      labelNames: ["queue"] as const,
+      registers: [metrics.registry],
+      async collect() {
+        for (const [queue, size] of await sizes(own.map(deadLetterQueue))) this.set({ queue }, size);
+      },
+    });
+  }
+}

@@ -1,0 +1,3 @@
+export * from "./bus.js";
+export * from "./processed.js";
+export * from "./topology.js";
