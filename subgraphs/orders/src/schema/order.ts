@@ -1,5 +1,17 @@
 import { canAccess, Money, money } from "@retailer/kit";
-import { Arg, Ctx, Directive, Field, ID, ObjectType, Query, Resolver, registerEnumType } from "type-graphql";
+import {
+  Arg,
+  Ctx,
+  Directive,
+  Field,
+  FieldResolver,
+  ID,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+  registerEnumType,
+} from "type-graphql";
 import type { Context } from "../context.js";
 import type { OrderRow } from "../db/database.js";
 import { User } from "./user.js";
@@ -55,6 +67,10 @@ export class Order {
 
   @Field(() => Date)
   updatedAt!: Date;
+
+  /** Read through the guest's order access token (not only by owner or admin). */
+  grantedByToken?: boolean;
+  customerId!: string | null;
 }
 
 export const orderNumber = (n: number): string => `R-${String(n).padStart(6, "0")}`;
@@ -73,6 +89,7 @@ export const toOrder = (row: OrderRow): Order => ({
   carrier: row.carrier,
   placedAt: row.placed_at,
   updatedAt: row.updated_at,
+  customerId: row.customer_id,
 });
 
 /** Someone else's order looks exactly like a missing one. */
@@ -89,6 +106,16 @@ export class OrderResolver {
   })
   order(@Ctx() ctx: Context, @Arg("id", () => ID) id: string): Promise<Order | null> {
     return visibleOrder(ctx, id);
+  }
+
+  @Directive("@inaccessible")
+  @FieldResolver(() => Boolean, {
+    description:
+      "Internal: whether the caller may pay this order (its customer, or a guest holding its access token). payments @requires it to show clientSecret.",
+  })
+  viewerCanPay(@Root() order: Order, @Ctx() ctx: Context): boolean {
+    if (order.grantedByToken) return true;
+    return ctx.viewer !== null && ctx.viewer.role === "CUSTOMER" && ctx.viewer.id === order.customerId;
   }
 }
 

@@ -1,5 +1,6 @@
-import { canAccess } from "@retailer/kit";
+import { canAccess, requireRole } from "@retailer/kit";
 import {
+  Arg,
   Ctx,
   Directive,
   Field,
@@ -64,6 +65,17 @@ export class UserResolver {
     if (!ctx.viewer || ctx.viewer.role === "SERVICE") return null;
     const row = await ctx.loaders.user.load(ctx.viewer.id);
     return row && toUser(row);
+  }
+
+  @Directive("@inaccessible")
+  @Query(() => [User], {
+    nullable: "items",
+    description: "Internal (services only): accounts by id, in the order asked, null where missing.",
+  })
+  async internalUsers(@Ctx() ctx: Context, @Arg("ids", () => [ID]) ids: string[]): Promise<(User | null)[]> {
+    requireRole(ctx.viewer, "SERVICE");
+    const rows = await ctx.loaders.user.loadMany(ids.slice(0, 500));
+    return rows.map((row) => (row && !(row instanceof Error) ? toUser(row) : null));
   }
 
   @FieldResolver(() => [Address])
