@@ -26,11 +26,26 @@ migrate: ## Apply every service's migrations to DATABASE_URL
 build: ## Compile every package to dist/
 	@$(RUN) npm run build
 
-docker-build: ## Build the images (needs a Docker engine)
-	docker compose build
+# Containers (need Docker 23+ with BuildKit and Compose v2). One image serves every
+# service; see docs/operations.md.
+.PHONY: docker-up-dev docker-logs docker-config
+COMPOSE_DEV := docker compose -f docker-compose.yml -f docker-compose.dev.yml
 
-docker-up: ## Start PostgreSQL, the services, Prometheus and Grafana in Docker
+docker-build: ## Build the retailer image (every service, SERVICE picks one)
+	docker build -t retailer:latest .
+
+docker-up: ## Start PostgreSQL, the services, Prometheus, Grafana and Loki in Docker
 	docker compose up -d
+	@echo "router http://localhost:4000/graphql | Grafana http://localhost:3000 (admin/admin) | Prometheus http://localhost:9090"
 
-docker-down:
+docker-up-dev: ## docker-up with every subgraph also published on the host (8081-8086)
+	$(COMPOSE_DEV) up -d
+
+docker-logs: ## Follow the containers' logs
+	docker compose logs -f --tail=100
+
+docker-config: ## Check the compose files with Docker's own parser
+	$(COMPOSE_DEV) config --quiet
+
+docker-down: ## Stop the containers (volumes are kept; `docker compose down -v` deletes them)
 	docker compose down
