@@ -20,6 +20,7 @@ export default defineConfig({
       "router/test/**/*.test.ts",
       "e2e/**/*.test.ts",
       "scripts/**/*.test.ts",
+      "deploy/test/**/*.test.ts",
     ],
     setupFiles: ["reflect-metadata"],
     testTimeout: 30_000,

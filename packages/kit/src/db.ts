@@ -14,6 +14,8 @@ export interface DatabaseOptions {
   schema: string;
   poolMax?: number;
   applicationName?: string;
+  /** An idle connection failed (server restart, terminated backend): the pool drops it and goes on. */
+  onConnectionError?: (error: Error) => void;
   /** Called after every statement (metrics, tests counting queries). */
   onQuery?: (sql: string, durationMs: number) => void;
 }
@@ -36,6 +38,8 @@ export function createDatabase<DB>(options: DatabaseOptions): Database<DB> {
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 10_000,
   });
+  // Without a listener, an idle client's error would crash the process.
+  pool.on("error", (error) => options.onConnectionError?.(error));
   const onQuery = options.onQuery;
   const db = new Kysely<DB>({
     dialect: new PostgresDialect({ pool }),

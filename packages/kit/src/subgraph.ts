@@ -128,6 +128,7 @@ export async function startSubgraph<DB, L, S, E extends z.ZodRawShape>(
     schema: definition.name,
     poolMax: config.DB_POOL_MAX,
     applicationName: `retailer-${definition.name}`,
+    onConnectionError: (error) => log.warn({ err: error }, "idle database connection failed"),
     onQuery: (_sql, ms) => {
       statements += 1;
       metrics.dbQueries.observe(ms / 1000);

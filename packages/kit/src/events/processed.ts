@@ -19,7 +19,8 @@ export async function createProcessedEventTable(db: Kysely<unknown>): Promise<vo
  * Returns false when it already was: the caller then does nothing, so a
  * redelivered or concurrently delivered event has its effect once.
  */
-export async function firstDelivery(trx: Kysely<unknown>, eventId: string, handler: string): Promise<boolean> {
+// biome-ignore lint/suspicious/noExplicitAny: any service's transaction
+export async function firstDelivery(trx: Kysely<any>, eventId: string, handler: string): Promise<boolean> {
   const result = await sql`
     insert into processed_event (event_id, handler) values (${eventId}, ${handler})
     on conflict do nothing`.execute(trx);

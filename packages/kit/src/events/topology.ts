@@ -7,6 +7,8 @@ export const EVENT_TOPOLOGY = {
   "user.registered": ["notifications"],
   "user.password_reset_requested": ["notifications"],
   "order.placed": ["cart"],
+  /** Price or availability of a variant changed: for services keeping a read model. */
+  "catalog.variant_changed": [],
   "order.status_changed": ["catalog", "payments", "notifications"],
   "payment.succeeded": ["orders"],
   "payment.failed": ["orders", "notifications"],

@@ -1,4 +1,4 @@
-import { Directive, Field, Int, ObjectType } from "type-graphql";
+import { Directive, Field, Int, ObjectType, registerEnumType } from "type-graphql";
 
 /** Types every subgraph may return; `@shareable` lets several define them. */
 
@@ -49,3 +49,9 @@ export class PageInfo {
   @Field(() => String, { nullable: true })
   endCursor!: string | null;
 }
+
+export enum SortDirection {
+  ASC = "ASC",
+  DESC = "DESC",
+}
+registerEnumType(SortDirection, { name: "SortDirection" });

@@ -1,6 +1,8 @@
-import { Ctx, Directive, Field, FieldResolver, ID, ObjectType, Resolver, Root } from "type-graphql";
+import { isAdmin } from "@retailer/kit";
+import { Arg, Ctx, Directive, Field, FieldResolver, ID, Int, ObjectType, Resolver, Root } from "type-graphql";
 import type { Context } from "../context.js";
 import type { CategoryRow } from "../db/database.js";
+import { ProductConnection, ProductSort, productPage } from "./listing.js";
 
 @Directive('@key(fields: "id")')
 @ObjectType()
@@ -31,6 +33,17 @@ export class CategoryFields {
     if (!category.parentId) return null;
     const row = await ctx.loaders.category.load(category.parentId);
     return row && toCategory(row);
+  }
+
+  @FieldResolver(() => ProductConnection, { description: "Its products and its descendants' products." })
+  products(
+    @Root() category: Category,
+    @Ctx() ctx: Context,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
+    @Arg("after", () => String, { nullable: true }) after: string | null,
+    @Arg("sort", () => ProductSort, { nullable: true }) sort: ProductSort | null,
+  ): Promise<ProductConnection> {
+    return productPage(ctx.db, { categoryId: category.id, first, after, sort }, isAdmin(ctx.viewer));
   }
 
   @FieldResolver(() => [Category])

@@ -85,7 +85,7 @@ export class ProductVariantFields {
 
   @FieldResolver(() => Stock, { description: "Admin only: FORBIDDEN for others." })
   stock(@Root() variant: ProductVariant, @Ctx() ctx: Context): Stock {
-    requireRole(ctx.viewer, "ADMIN");
+    requireRole(ctx.viewer, "ADMIN", "SERVICE");
     return { onHand: variant.onHand, reserved: variant.reserved, available: variant.availableQuantity };
   }
 }
