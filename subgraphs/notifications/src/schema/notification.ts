@@ -1,4 +1,4 @@
-import { canAccess } from "@retailer/kit";
+import { canAccess, type Page, PageInfo, toPage } from "@retailer/kit";
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import type { Context } from "../context.js";
 import type { NotificationRow } from "../db/database.js";
@@ -81,3 +81,41 @@ export const notificationReference = {
     return row && canAccess(ctx.viewer, row.user_id) ? toNotification(row) : null;
   },
 };
+
+@ObjectType()
+export class NotificationEdge {
+  @Field(() => String)
+  cursor!: string;
+
+  @Field(() => Notification)
+  node!: Notification;
+}
+
+@ObjectType()
+export class NotificationConnection {
+  @Field(() => [NotificationEdge])
+  edges!: NotificationEdge[];
+
+  @Field(() => [Notification])
+  nodes!: Notification[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+
+  @Field(() => Int)
+  totalCount!: number;
+}
+
+/** A page of messages, newest first, from `limit + 1` rows keyed on (created_at, id). */
+export const notificationPage = (
+  rows: readonly NotificationRow[],
+  limit: number,
+  totalCount: number,
+  hasPrevious: boolean,
+): Page<Notification> =>
+  toPage(rows, limit, {
+    cursor: (row) => [row.created_at.toISOString(), row.id],
+    node: toNotification,
+    totalCount,
+    hasPrevious,
+  });

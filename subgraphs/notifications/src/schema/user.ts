@@ -1,39 +1,17 @@
-import { canAccess, decodeTimeCursor, PageInfo, pageSize, toPage } from "@retailer/kit";
+import { canAccess, decodeTimeCursor, forbidden, pageSize } from "@retailer/kit";
 import { Arg, Ctx, Directive, Field, FieldResolver, ID, Int, ObjectType, Resolver, Root } from "type-graphql";
 import type { Context } from "../context.js";
 import { countNotifications, findNotificationPage } from "../db/notification.repository.js";
-import { Notification, toNotification } from "./notification.js";
+import { DEFAULT_PREFERENCES } from "../preferences.js";
+import { NotificationConnection, notificationPage } from "./notification.js";
+import { NotificationPreferences } from "./preferences.js";
 
-/** users' entity: notifications contributes the customer's messages. */
+/** users' entity: notifications contributes the customer's messages and preferences. */
 @Directive('@key(fields: "id")')
 @ObjectType()
 export class User {
   @Field(() => ID)
   id!: string;
-}
-
-@ObjectType()
-export class NotificationEdge {
-  @Field(() => String)
-  cursor!: string;
-
-  @Field(() => Notification)
-  node!: Notification;
-}
-
-@ObjectType()
-export class NotificationConnection {
-  @Field(() => [NotificationEdge])
-  edges!: NotificationEdge[];
-
-  @Field(() => [Notification])
-  nodes!: Notification[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-
-  @Field(() => Int)
-  totalCount!: number;
 }
 
 @Resolver(() => User)
@@ -49,19 +27,23 @@ export class UserNotificationsResolver {
   ): Promise<NotificationConnection> {
     const limit = pageSize(first);
     // Someone else's messages look like none at all.
-    if (!canAccess(ctx.viewer, user.id))
-      return toPage([], limit, { cursor: () => [], node: toNotification, totalCount: 0, hasPrevious: false });
+    if (!canAccess(ctx.viewer, user.id)) return notificationPage([], limit, 0, false);
     const position = after ? decodeTimeCursor(after) : undefined;
+    const filter = { userId: user.id };
     const [rows, totalCount] = await Promise.all([
-      findNotificationPage(ctx.db, { userId: user.id, limit: limit + 1, ...(position ? { after: position } : {}) }),
-      countNotifications(ctx.db, user.id),
+      findNotificationPage(ctx.db, { filter, limit: limit + 1, ...(position ? { after: position } : {}) }),
+      countNotifications(ctx.db, filter),
     ]);
-    return toPage(rows, limit, {
-      cursor: (row) => [row.created_at.toISOString(), row.id],
-      node: toNotification,
-      totalCount,
-      hasPrevious: position !== undefined,
-    });
+    return notificationPage(rows, limit, totalCount, position !== undefined);
+  }
+
+  @FieldResolver(() => NotificationPreferences, {
+    description: "(owner: notifications) The defaults (email yes, SMS no) until the customer chooses.",
+  })
+  async notificationPreferences(@Root() user: User, @Ctx() ctx: Context): Promise<NotificationPreferences> {
+    if (!canAccess(ctx.viewer, user.id)) throw forbidden();
+    const stored = await ctx.loaders.preferences.load(user.id);
+    return stored ? { email: stored.email, sms: stored.sms } : { ...DEFAULT_PREFERENCES };
   }
 }
 
