@@ -237,7 +237,7 @@ export class NotificationHandlers {
   async #deadLetter(event: DomainEvent, error: EventDataError | TemplateDataError): Promise<void> {
     const queue = deadLetterQueue(queueName("notifications", event.type));
     this.#log.error(
-      { eventId: event.id, type: event.type, fields: error.fields, err: error, deadLetterQueue: queue },
+      { eventId: event.id, type: event.type, fields: error.fields, reason: error.message, deadLetterQueue: queue },
       "invalid event: sent to the dead-letter queue",
     );
     await this.#db.transaction().execute(async (trx) => {
