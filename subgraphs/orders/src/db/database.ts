@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Selectable } from "kysely";
+import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
@@ -16,7 +16,7 @@ export interface AddressJson {
 }
 
 export interface OrderTable {
-  id: Generated<string>;
+  id: string;
   number: Generated<number>;
   /** null for a guest order. */
   customer_id: string | null;
@@ -30,12 +30,55 @@ export interface OrderTable {
   shipping_address: ColumnType<AddressJson, string, string>;
   tracking_number: string | null;
   carrier: string | null;
+  cart_id: string | null;
+  cancel_reason: string | null;
   placed_at: Timestamp;
   updated_at: Timestamp;
 }
 
+export interface OrderLineTable {
+  id: Generated<string>;
+  order_id: string;
+  position: number;
+  variant_id: string;
+  product_id: string;
+  product_name: string;
+  variant_name: string;
+  sku: string;
+  quantity: number;
+  unit_price: number;
+  line_total: number;
+}
+
+export interface OrderStatusChangeTable {
+  id: Generated<string>;
+  order_id: string;
+  from_status: OrderStatus | null;
+  to_status: OrderStatus;
+  at: Timestamp;
+  note: string | null;
+  actor: string | null;
+}
+
+export interface CheckoutClaimTable {
+  scope: string;
+  idempotency_key: string;
+  cart_id: string;
+  order_id: string;
+  completed: Generated<boolean>;
+  created_at: Timestamp;
+}
+
 export interface OrdersDatabase {
   order: OrderTable;
+  order_line: OrderLineTable;
+  order_status_change: OrderStatusChangeTable;
+  checkout_claim: CheckoutClaimTable;
 }
 
 export type OrderRow = Selectable<OrderTable>;
+export type NewOrder = Insertable<OrderTable>;
+export type OrderLineRow = Selectable<OrderLineTable>;
+export type NewOrderLine = Insertable<OrderLineTable>;
+export type StatusChangeRow = Selectable<OrderStatusChangeTable>;
+export type ClaimRow = Selectable<CheckoutClaimTable>;

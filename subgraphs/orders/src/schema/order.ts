@@ -1,20 +1,20 @@
 import { canAccess, Money, money } from "@retailer/kit";
 import {
-  Arg,
   Ctx,
   Directive,
   Field,
   FieldResolver,
   ID,
+  Int,
   ObjectType,
-  Query,
   Resolver,
   Root,
   registerEnumType,
 } from "type-graphql";
 import type { Context } from "../context.js";
-import type { OrderRow } from "../db/database.js";
-import { User } from "./user.js";
+import type { AddressJson, OrderLineRow, OrderRow, StatusChangeRow } from "../db/database.js";
+import { orderNumber } from "../lifecycle.js";
+import { ProductVariant, User } from "./references.js";
 
 export enum OrderStatus {
   PENDING_PAYMENT = "PENDING_PAYMENT",
@@ -25,6 +25,75 @@ export enum OrderStatus {
   REFUNDED = "REFUNDED",
 }
 registerEnumType(OrderStatus, { name: "OrderStatus" });
+
+@ObjectType({ description: "Prices and names as they were when the order was placed." })
+export class OrderLine {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ProductVariant, { nullable: true })
+  variant!: ProductVariant | null;
+
+  @Field(() => String)
+  productName!: string;
+
+  @Field(() => String)
+  variantName!: string;
+
+  @Field(() => String)
+  sku!: string;
+
+  @Field(() => Int)
+  quantity!: number;
+
+  @Field(() => Money)
+  unitPrice!: Money;
+
+  @Field(() => Money)
+  lineTotal!: Money;
+}
+
+@ObjectType()
+export class OrderAddress {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String)
+  line1!: string;
+
+  @Field(() => String, { nullable: true })
+  line2!: string | null;
+
+  @Field(() => String)
+  city!: string;
+
+  @Field(() => String, { nullable: true })
+  region!: string | null;
+
+  @Field(() => String)
+  postalCode!: string;
+
+  @Field(() => String)
+  country!: string;
+
+  @Field(() => String, { nullable: true })
+  phone!: string | null;
+}
+
+@ObjectType()
+export class OrderStatusChange {
+  @Field(() => OrderStatus, { nullable: true })
+  from!: OrderStatus | null;
+
+  @Field(() => OrderStatus)
+  to!: OrderStatus;
+
+  @Field(() => Date)
+  at!: Date;
+
+  @Field(() => String, { nullable: true })
+  note!: string | null;
+}
 
 @Directive('@key(fields: "id")')
 @ObjectType()
@@ -56,6 +125,9 @@ export class Order {
   @Field(() => Money)
   total!: Money;
 
+  @Field(() => OrderAddress)
+  shippingAddress!: AddressJson;
+
   @Field(() => String, { nullable: true })
   trackingNumber!: string | null;
 
@@ -68,44 +140,63 @@ export class Order {
   @Field(() => Date)
   updatedAt!: Date;
 
+  customerId!: string | null;
+  currency!: string;
   /** Read through the guest's order access token (not only by owner or admin). */
   grantedByToken?: boolean;
-  customerId!: string | null;
 }
 
-export const orderNumber = (n: number): string => `R-${String(n).padStart(6, "0")}`;
+export const toOrder = (row: OrderRow, grantedByToken = false): Order => {
+  const currency = row.currency.trim();
+  return {
+    id: row.id,
+    number: orderNumber(row.number),
+    status: row.status as OrderStatus,
+    customer: row.customer_id ? { id: row.customer_id } : null,
+    email: row.email,
+    subtotal: money(row.subtotal, currency),
+    shipping: money(row.shipping, currency),
+    tax: money(row.tax, currency),
+    total: money(row.total, currency),
+    shippingAddress: row.shipping_address,
+    trackingNumber: row.tracking_number,
+    carrier: row.carrier,
+    placedAt: row.placed_at,
+    updatedAt: row.updated_at,
+    customerId: row.customer_id,
+    currency,
+    grantedByToken,
+  };
+};
 
-export const toOrder = (row: OrderRow): Order => ({
+const toLine = (row: OrderLineRow, currency: string): OrderLine => ({
   id: row.id,
-  number: orderNumber(row.number),
-  status: row.status as OrderStatus,
-  customer: row.customer_id ? { id: row.customer_id } : null,
-  email: row.email,
-  subtotal: money(row.subtotal, row.currency),
-  shipping: money(row.shipping, row.currency),
-  tax: money(row.tax, row.currency),
-  total: money(row.total, row.currency),
-  trackingNumber: row.tracking_number,
-  carrier: row.carrier,
-  placedAt: row.placed_at,
-  updatedAt: row.updated_at,
-  customerId: row.customer_id,
+  variant: { id: row.variant_id },
+  productName: row.product_name,
+  variantName: row.variant_name,
+  sku: row.sku,
+  quantity: row.quantity,
+  unitPrice: money(row.unit_price, currency),
+  lineTotal: money(row.line_total, currency),
 });
 
-/** Someone else's order looks exactly like a missing one. */
-async function visibleOrder(ctx: Context, id: string): Promise<Order | null> {
-  const row = await ctx.loaders.order.load(id);
-  return row && canAccess(ctx.viewer, row.customer_id) ? toOrder(row) : null;
-}
+const toChange = (row: StatusChangeRow): OrderStatusChange => ({
+  from: row.from_status as OrderStatus | null,
+  to: row.to_status as OrderStatus,
+  at: row.at,
+  note: row.note,
+});
 
 @Resolver(() => Order)
-export class OrderResolver {
-  @Query(() => Order, {
-    nullable: true,
-    description: "(orders) The caller's own order, any order for an admin, or a guest order with its access token.",
-  })
-  order(@Ctx() ctx: Context, @Arg("id", () => ID) id: string): Promise<Order | null> {
-    return visibleOrder(ctx, id);
+export class OrderFields {
+  @FieldResolver(() => [OrderLine])
+  async lines(@Root() order: Order, @Ctx() ctx: Context): Promise<OrderLine[]> {
+    return (await ctx.loaders.linesOfOrder.load(order.id)).map((row) => toLine(row, order.currency));
+  }
+
+  @FieldResolver(() => [OrderStatusChange])
+  async statusHistory(@Root() order: Order, @Ctx() ctx: Context): Promise<OrderStatusChange[]> {
+    return (await ctx.loaders.historyOfOrder.load(order.id)).map(toChange);
   }
 
   @Directive("@inaccessible")
@@ -119,6 +210,10 @@ export class OrderResolver {
   }
 }
 
+/** Someone else's order looks exactly like a missing one. */
 export const orderReference = {
-  __resolveReference: (ref: { id: string }, ctx: Context) => visibleOrder(ctx, ref.id),
+  __resolveReference: async (ref: { id: string }, ctx: Context) => {
+    const row = await ctx.loaders.order.load(ref.id);
+    return row && canAccess(ctx.viewer, row.customer_id) ? toOrder(row) : null;
+  },
 };

@@ -78,6 +78,21 @@ export class UserResolver {
     return rows.map((row) => (row && !(row instanceof Error) ? toUser(row) : null));
   }
 
+  @Directive("@inaccessible")
+  @Query(() => Address, {
+    nullable: true,
+    description: "Internal (services only): a saved address, only if it belongs to the user named.",
+  })
+  async internalAddress(
+    @Ctx() ctx: Context,
+    @Arg("id", () => ID) id: string,
+    @Arg("userId", () => ID) userId: string,
+  ): Promise<Address | null> {
+    requireRole(ctx.viewer, "SERVICE");
+    const row = await ctx.loaders.address.load(id);
+    return row && row.user_id === userId ? toAddress(row) : null;
+  }
+
   @FieldResolver(() => [Address])
   async addresses(@Root() user: User, @Ctx() ctx: Context): Promise<Address[]> {
     return (await ctx.loaders.addressesOfUser.load(user.id)).map(toAddress);

@@ -1,0 +1,265 @@
+import { randomUUID } from "node:crypto";
+import {
+  type AddressInput,
+  type EventBus,
+  InternalCallError,
+  isUuid,
+  type Kysely,
+  type Logger,
+  type UserErrorShape,
+  UserErrors,
+  userError,
+  type Viewer,
+  validateAddress,
+} from "@retailer/kit";
+import { z } from "zod";
+import { claimCheckout, completeClaim, dropClaim, lockClaim } from "./db/claim.repository.js";
+import type { AddressJson, OrderRow, OrdersDatabase } from "./db/database.js";
+import { findOrdersByIds, insertOrder, insertOrderLines, insertStatusChange } from "./db/order.repository.js";
+import type { Lifecycle } from "./lifecycle.js";
+import { type PricingRules, priceOrder } from "./pricing.js";
+import type { Reservation, Services } from "./services.js";
+
+export interface CheckoutInput {
+  cartId: string;
+  email?: string | null;
+  addressId?: string | null;
+  shippingAddress?: AddressInput | null;
+  idempotencyKey: string;
+}
+
+export interface CheckoutResult {
+  order: OrderRow;
+  /** For a guest order only. */
+  guest: boolean;
+}
+
+const fail = (code: string, message: string, field?: (string | number)[]) =>
+  new UserErrors(userError(code, message, field));
+const unavailable = (what: string) =>
+  fail("SERVICE_UNAVAILABLE", `${what} is unavailable right now; nothing was charged. Try again.`);
+
+/**
+ * The checkout saga (docs/architecture.md):
+ *  1. claim the idempotency key (committed at once: repeats find the same order id);
+ *  2. in one transaction holding the claim: read the cart, reserve stock
+ *     (catalog, idempotent by order id), write the order with its price
+ *     snapshot, history and order.placed, create the payment (payments,
+ *     idempotent by order id), mark the claim complete, commit;
+ *  3. any failure after the reservation compensates: release the stock,
+ *     cancel the payment, drop the claim, so nothing live is left behind.
+ * A repeat waits on the claim's lock and answers the first attempt's order.
+ */
+export class Checkout {
+  constructor(
+    private readonly db: Kysely<OrdersDatabase>,
+    private readonly services: Services,
+    private readonly lifecycle: Lifecycle,
+    private readonly bus: EventBus,
+    private readonly pricing: PricingRules,
+    private readonly log: Logger,
+  ) {}
+
+  async run(viewer: Viewer | null, input: CheckoutInput, requestId: string): Promise<CheckoutResult> {
+    const key = input.idempotencyKey.trim();
+    if (key.length === 0 || key.length > 255) {
+      throw fail("INVALID_INPUT", "idempotencyKey must be 1 to 255 characters.", ["input", "idempotencyKey"]);
+    }
+    if (!isUuid(input.cartId)) throw fail("NOT_FOUND", "No such cart.", ["input", "cartId"]);
+    const customerId = viewer?.role === "CUSTOMER" ? viewer.id : null;
+    if (viewer && !customerId) throw fail("FORBIDDEN", "Only customers and guests check out.");
+    const scope = customerId ?? `guest:${input.cartId}`;
+    const claim = await claimCheckout(this.db, {
+      scope,
+      idempotencyKey: key,
+      cartId: input.cartId,
+      orderId: randomUUID(),
+    });
+    if (claim.cart_id !== input.cartId) {
+      throw fail("IDEMPOTENCY_CONFLICT", "This idempotencyKey was used with another cart.", [
+        "input",
+        "idempotencyKey",
+      ]);
+    }
+    const orderId = claim.order_id;
+    const call = { requestId };
+    let reserved = false;
+    let paid = false;
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        const held = await lockClaim(trx, orderId);
+        if (!held) throw new Retry();
+        if (held.completed) {
+          const [order] = await findOrdersByIds(trx, [orderId]);
+          if (!order) throw new Error(`claim ${orderId} completed without its order`);
+          return { order, guest: order.customer_id === null };
+        }
+        const cart = await this.services.cart(input.cartId, call).catch(rethrowAs(unavailable("The cart")));
+        if (!cart || (cart.customerId !== null && cart.customerId !== customerId)) {
+          throw fail("NOT_FOUND", "No such cart.", ["input", "cartId"]);
+        }
+        if (cart.status !== "OPEN")
+          throw fail("CART_NOT_OPEN", "This cart was checked out or merged already.", ["input", "cartId"]);
+        if (cart.lines.length === 0) throw fail("CART_EMPTY", "The cart is empty.", ["input", "cartId"]);
+        const email = await this.#email(customerId, input.email, call);
+        const address = await this.#address(customerId, input, call);
+
+        const reservation = await this.services
+          .reserve(
+            orderId,
+            cart.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
+            call,
+          )
+          .catch(rethrowAs(unavailable("Stock")));
+        if (!reservation.ok) throw outOfStock(reservation);
+        reserved = true;
+
+        const currency = onlyCurrency(reservation);
+        const totals = priceOrder(reservation.lines, address.country, this.pricing);
+        const order = await insertOrder(trx, {
+          id: orderId,
+          customer_id: customerId,
+          email,
+          status: "PENDING_PAYMENT",
+          currency,
+          ...totals,
+          shipping_address: JSON.stringify(address),
+          tracking_number: null,
+          carrier: null,
+          cart_id: input.cartId,
+          cancel_reason: null,
+        });
+        await insertOrderLines(
+          trx,
+          reservation.lines.map((l, position) => ({
+            order_id: orderId,
+            position,
+            variant_id: l.variantId,
+            product_id: l.productId,
+            product_name: l.productName,
+            variant_name: l.variantName,
+            sku: l.sku,
+            quantity: l.quantity,
+            unit_price: l.unitPrice,
+            line_total: l.unitPrice * l.quantity,
+          })),
+        );
+        await insertStatusChange(trx, {
+          orderId,
+          from: null,
+          to: "PENDING_PAYMENT",
+          note: "placed",
+          actor: customerId ?? "guest",
+        });
+        await this.bus.publish(trx, "order.placed", { orderId, cartId: input.cartId, customerId }, { requestId });
+        await this.lifecycle.publishChange(trx, order, null, { requestId });
+
+        paid = true;
+        await this.services
+          .createPayment({ orderId, customerId, email, amount: totals.total, currency }, call)
+          .catch((error: unknown) => {
+            const code = error instanceof InternalCallError ? error.code : undefined;
+            throw fail(
+              code === "PAYMENT_FAILED" ? "PAYMENT_FAILED" : "PAYMENT_UNAVAILABLE",
+              code === "PAYMENT_FAILED"
+                ? "The payment could not be set up; nothing was charged."
+                : "Payments are unavailable right now; nothing was charged. Try again.",
+            );
+          });
+        await completeClaim(trx, orderId);
+        return { order, guest: customerId === null };
+      });
+    } catch (error) {
+      if (error instanceof Retry) return this.run(viewer, input, requestId);
+      await this.#compensate(orderId, { reserved, paid }, call);
+      throw error;
+    }
+  }
+
+  /** Undoes what the failed attempt did elsewhere; each step is idempotent, so retrying is safe. */
+  async #compensate(
+    orderId: string,
+    done: { reserved: boolean; paid: boolean },
+    call: { requestId: string },
+  ): Promise<void> {
+    const steps: Promise<unknown>[] = [];
+    if (done.paid) steps.push(this.services.cancelPayment(orderId, call));
+    if (done.reserved) steps.push(this.services.release(orderId, call));
+    const results = await Promise.allSettled(steps);
+    for (const result of results) {
+      if (result.status === "rejected") {
+        // Left reserved: the unpaid-order sweep cannot see an order that never committed, so say so loudly.
+        this.log.error({ err: result.reason, orderId }, "checkout compensation failed");
+      }
+    }
+    await dropClaim(this.db, orderId);
+  }
+
+  async #email(
+    customerId: string | null,
+    given: string | null | undefined,
+    call: { requestId: string },
+  ): Promise<string> {
+    if (customerId) {
+      const account = await this.services.account(customerId, call).catch(rethrowAs(unavailable("Accounts")));
+      if (!account) throw fail("NOT_FOUND", "Your account was not found.");
+      return account.email;
+    }
+    const email = (given ?? "").trim().toLowerCase();
+    if (!email) throw fail("EMAIL_REQUIRED", "A guest checkout needs an email.", ["input", "email"]);
+    if (email.length > 254 || !z.email().safeParse(email).success) {
+      throw fail("INVALID_EMAIL", "That is not a valid email address.", ["input", "email"]);
+    }
+    return email;
+  }
+
+  async #address(customerId: string | null, input: CheckoutInput, call: { requestId: string }): Promise<AddressJson> {
+    if (input.addressId && input.shippingAddress) {
+      throw fail("INVALID_INPUT", "Give either addressId or shippingAddress, not both.", ["input", "addressId"]);
+    }
+    if (input.addressId) {
+      if (!customerId) throw fail("INVALID_INPUT", "A guest has no saved addresses.", ["input", "addressId"]);
+      const saved = isUuid(input.addressId)
+        ? await this.services.address(input.addressId, customerId, call).catch(rethrowAs(unavailable("Addresses")))
+        : null;
+      if (!saved) throw fail("NOT_FOUND", "No such address.", ["input", "addressId"]);
+      return saved;
+    }
+    if (!input.shippingAddress)
+      throw fail("ADDRESS_REQUIRED", "A shipping address is needed.", ["input", "shippingAddress"]);
+    const { address, errors } = validateAddress(input.shippingAddress, ["input", "shippingAddress"]);
+    if (!address) throw new UserErrors(errors);
+    return address;
+  }
+}
+
+/** A claim dropped by a failed concurrent attempt: claim again. */
+class Retry extends Error {}
+
+function outOfStock(reservation: Reservation): UserErrors {
+  if (reservation.userErrors.length > 0) {
+    return new UserErrors(reservation.userErrors.map((e) => userError(e.code, e.message, ["input", "cartId"])));
+  }
+  const errors: UserErrorShape[] = reservation.shortages.map((s) =>
+    userError(
+      "OUT_OF_STOCK",
+      s.available > 0
+        ? `Only ${s.available} of variant ${s.variantId} available (${s.requested} in the cart).`
+        : `Variant ${s.variantId} is not available.`,
+      ["input", "cartId", "variant", s.variantId],
+    ),
+  );
+  return new UserErrors(errors);
+}
+
+function onlyCurrency(reservation: Reservation): string {
+  const currencies = new Set(reservation.lines.map((l) => l.currency));
+  if (currencies.size !== 1) throw fail("MIXED_CURRENCIES", "The cart holds prices in more than one currency.");
+  return [...currencies][0] as string;
+}
+
+/** A failed internal call that is not a domain answer: the given userError instead of a 500. */
+const rethrowAs = (replacement: UserErrors) => (error: unknown) => {
+  if (error instanceof InternalCallError) throw replacement;
+  throw error;
+};

@@ -1,0 +1,80 @@
+import { requireViewer, unauthenticated } from "@retailer/kit";
+import { GraphQLError } from "graphql";
+import { Arg, ID, Resolver, Root, Subscription } from "type-graphql";
+import { verifyOrderAccessToken } from "../access-token.js";
+import type { Context } from "../context.js";
+import type { OrderRow } from "../db/database.js";
+import { findOrdersByIds } from "../db/order.repository.js";
+import { pushIterator } from "../live-updates.js";
+import { Order, toOrder } from "./order.js";
+import { readableOrder } from "./queries.js";
+
+const MAX_TIMER = 2 ** 31 - 1;
+
+/**
+ * Streams the orders `matches` accepts, read fresh at each change, until the
+ * client unsubscribes or the subscriber's token expires (UNAUTHENTICATED).
+ */
+function stream(ctx: Context, matches: (row: OrderRow) => Order | null): AsyncIterableIterator<Order> {
+  let timer: NodeJS.Timeout | undefined;
+  let unlisten = () => {};
+  const { push, fail, iterator } = pushIterator<Order>(() => {
+    unlisten();
+    if (timer) clearTimeout(timer);
+  });
+  unlisten = ctx.services.live.listen((orderId) => {
+    findOrdersByIds(ctx.db, [orderId]).then(
+      ([row]) => {
+        const order = row && matches(row);
+        if (order) push(order);
+      },
+      (error: unknown) => ctx.log.warn({ err: error, orderId }, "could not read a changed order"),
+    );
+  });
+  if (ctx.tokenExpiresAt !== null) {
+    const ms = Math.min(MAX_TIMER, Math.max(0, ctx.tokenExpiresAt * 1000 - Date.now()));
+    timer = setTimeout(() => fail(unauthenticated("The access token has expired.")), ms);
+  }
+  return iterator;
+}
+
+@Resolver()
+export class OrderSubscriptions {
+  @Subscription(() => Order, {
+    description:
+      "(orders) Live tracking of one order: emits the order each time its status (or tracking, or payment) changes. Only its customer, an admin, or a guest holding the order's access token may subscribe. Any Order field may be selected, including fields owned by other subgraphs.",
+    subscribe: async ({ args, context }) => {
+      const ctx = context as Context;
+      const { orderId, accessToken } = args as { orderId: string; accessToken?: string | null };
+      const order = await readableOrder(ctx, orderId, accessToken);
+      // Someone else's order and a missing one answer alike.
+      if (!order) throw new GraphQLError("Order not found.", { extensions: { code: "NOT_FOUND" } });
+      const byToken = order.grantedByToken === true;
+      return stream(ctx, (row) => {
+        if (row.id !== orderId) return null;
+        return byToken && verifyOrderAccessToken(ctx.services.tokenSecret, row.id, accessToken)
+          ? toOrder(row, true)
+          : toOrder(row);
+      });
+    },
+  })
+  orderUpdated(
+    @Root() order: Order,
+    @Arg("orderId", () => ID) _orderId: string,
+    @Arg("accessToken", () => String, { nullable: true }) _accessToken: string | null,
+  ): Order {
+    return order;
+  }
+
+  @Subscription(() => Order, {
+    description: "(orders) Every update to any of the signed-in customer's orders.",
+    subscribe: ({ context }) => {
+      const ctx = context as Context;
+      const viewer = requireViewer(ctx.viewer);
+      return stream(ctx, (row) => (row.customer_id === viewer.id ? toOrder(row) : null));
+    },
+  })
+  myOrderUpdates(@Root() order: Order): Order {
+    return order;
+  }
+}
