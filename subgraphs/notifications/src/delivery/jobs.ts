@@ -59,7 +59,7 @@ export class JobQueue {
     this.#boss = new PgBoss({
       connectionString: options.url,
       schema: BUS_SCHEMA,
-      max: options.poolMax ?? 4,
+      max: options.poolMax ?? 3,
       application_name: `retailer-${options.service}-jobs`,
       useListenNotify: true,
       // kit's EventBus installs and migrates the schema and runs cron; this instance only works queues.
