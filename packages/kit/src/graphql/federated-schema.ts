@@ -3,6 +3,7 @@ import { buildSubgraphSchema, type GraphQLResolverMap, printSubgraphSchema } fro
 import { printSchemaWithDirectives } from "@graphql-tools/utils";
 import { type GraphQLSchema, parse } from "graphql";
 import { GraphQLDateTime } from "graphql-scalars";
+import { createPubSub } from "@graphql-yoga/subscription";
 import { type BuildSchemaOptions, buildSchema, createResolversMap } from "type-graphql";
 
 /** The federation spec version our subgraphs link; composition 2.14 rejects newer. */
@@ -29,6 +30,8 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
   const { referenceResolvers = {}, ...buildOptions } = options;
   const schema = await buildSchema({
     scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],
+    // type-graphql wants one even when every subscription brings its own `subscribe` (ours do).
+    pubSub: createPubSub(),
     ...buildOptions,
     skipCheck: true,
   });
