@@ -25,10 +25,10 @@ import { canTransition, isOpen, isRefundable } from "./payment-state.js";
 import { atProvider, providerUserError } from "./provider-failures.js";
 import {
   cancelIdempotencyKey,
-  type IntentStatus,
   intentIdempotencyKey,
   type PaymentEvent,
   ProviderError,
+  type ProviderIntent,
   type TestOutcome,
   testSettlementEvent,
 } from "./providers/index.js";
@@ -135,8 +135,9 @@ export class Payments {
 
   /**
    * Cancels the order's payment at the provider while it can still be paid;
-   * null when the order has none. A settled payment is answered as it is
-   * (a paid, cancelled order is refunded on order.status_changed).
+   * null when the order has none. A settled payment is answered as it is,
+   * and one the provider says was paid meanwhile comes back SUCCEEDED (a
+   * paid, cancelled order is refunded on order.status_changed).
    */
   async cancelForOrder(orderId: string): Promise<PaymentRow | null> {
     if (!isUuid(orderId)) return null;
@@ -259,16 +260,35 @@ export class Payments {
       const after = await this.#cancel(payment);
       if (after.status === "CANCELLED") return;
       if (!isRefundable(after.status)) {
-        // The provider took the money before our cancel: its webhook settles it, then a retry refunds.
-        throw new Error(`payment ${payment.id} of cancelled order ${orderId} succeeded at the provider; retrying`);
+        throw new Error(
+          `payment ${payment.id} of cancelled order ${orderId} is ${after.status} after cancelling; retrying`,
+        );
       }
     }
   }
 
-  /** Cancels at the provider (idempotent key), then records CANCELLED unless the payment settled meanwhile. */
+  /**
+   * Cancels at the provider (idempotent key), then records CANCELLED unless
+   * the payment settled meanwhile. When the provider answers that it is too
+   * late (the customer paid), the payment is settled as SUCCEEDED from that
+   * answer, through `settle` like a webhook, so it can be refunded now.
+   */
   async #cancel(payment: PaymentRow): Promise<PaymentRow> {
-    const status = await this.#cancelAtProvider(payment);
-    if (status !== "CANCELLED") return (await findPaymentById(this.deps.db, payment.id)) ?? payment;
+    const intent = await this.#cancelAtProvider(payment);
+    if (intent.status === "SUCCEEDED" && payment.provider_ref) {
+      const settled = await this.settle({
+        ignored: false,
+        // One id per payment: the reconciliation applies once, and the provider's own webhook then changes nothing.
+        id: `cancel_refused_${payment.provider_ref}`,
+        type: "payment_intent.succeeded",
+        provider: payment.provider,
+        providerRef: payment.provider_ref,
+        amount: intent.amount,
+        createdAt: new Date(),
+      });
+      if (settled.outcome !== "unknown_payment") return settled.payment;
+    }
+    if (intent.status !== "CANCELLED") return (await findPaymentById(this.deps.db, payment.id)) ?? payment;
     return this.deps.db.transaction().execute(async (trx) => {
       const current = await lockPayment(trx, payment.id);
       if (!current) throw new Error(`payment ${payment.id} vanished`);
@@ -278,10 +298,11 @@ export class Payments {
     });
   }
 
-  async #cancelAtProvider(payment: PaymentRow): Promise<IntentStatus> {
+  async #cancelAtProvider(payment: PaymentRow): Promise<Pick<ProviderIntent, "status" | "amount">> {
     const { provider } = this.deps;
+    const cancelled = { status: "CANCELLED" as const, amount: payment.amount };
     // A TEST payment exists only in this database: nothing to cancel elsewhere.
-    if (payment.provider === "TEST" && provider.name !== "TEST") return "CANCELLED";
+    if (payment.provider === "TEST" && provider.name !== "TEST") return cancelled;
     if (payment.provider !== provider.name || !payment.provider_ref) {
       throw new UserErrors(
         userError("PAYMENT_UNAVAILABLE", `This payment was taken with ${payment.provider}, which is not configured.`),
@@ -289,11 +310,11 @@ export class Payments {
     }
     try {
       const ref = payment.provider_ref;
-      return (await provider.cancel(ref, cancelIdempotencyKey(ref))).status;
+      return await provider.cancel(ref, cancelIdempotencyKey(ref));
     } catch (error) {
       // The TEST provider forgets its intents when the process restarts; the database is their record.
       if (error instanceof ProviderError && error.code === "NOT_FOUND" && payment.provider === "TEST") {
-        return "CANCELLED";
+        return cancelled;
       }
       if (error instanceof ProviderError) throw new UserErrors(providerUserError(error));
       throw error;
