@@ -376,6 +376,29 @@ describe("Order.payment and clientSecret", () => {
     });
   });
 
+  it("resolves the payments and refunds of several orders with one query each", async () => {
+    const ids = [randomUUID(), randomUUID(), randomUUID()];
+    for (const orderId of ids) {
+      await h.seedOrder(orderId, customer.userId);
+      const payment = await h.createPayment({ orderId, customerId: customer.userId });
+      await h.confirm(payment.id, "SUCCEED", customer.headers);
+      await h.refund(payment.id, { amount: 100 }, admin.headers);
+    }
+    // What the router sends for a list of orders (e.g. User.orders): one _entities call with viewerCanPay.
+    const query = `query($r: [_Any!]!) {
+      _entities(representations: $r) { ... on Order { payment { id clientSecret refunds { id } } } }
+    }`;
+    const r = ids.map((id) => ({ __typename: "Order", id, viewerCanPay: true }));
+    const before = stack.subgraphs.payments?.statementCount() ?? 0;
+    const result = await h.viaSubgraph(query, { r }, customer.accessToken);
+    const entities = (result.body.data as { _entities: { payment: { clientSecret: string; refunds: unknown[] } }[] })
+      ._entities;
+    expect(entities.map((e) => e.payment.refunds.length)).toEqual([1, 1, 1]);
+    expect(entities.every((e) => e.payment.clientSecret.startsWith("test_pi_"))).toBe(true);
+    // One query for the three payments, one for their refunds.
+    expect((stack.subgraphs.payments?.statementCount() ?? 0) - before).toBe(2);
+  });
+
   it("resolves Payment references only for their customer, admins and services", async () => {
     const payment = await h.createPayment({ customerId: customer.userId });
     const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Payment { id clientSecret } } }`;
@@ -385,5 +408,14 @@ describe("Order.payment and clientSecret", () => {
     });
     expect((await h.viaSubgraph(query, { r }, other.accessToken)).body.data).toEqual({ _entities: [null] });
     expect((await h.viaSubgraph(query, { r })).body.data).toEqual({ _entities: [null] });
+  });
+});
+
+describe("the Stripe webhook route without Stripe", () => {
+  it("answers 404: webhooks are off with the TEST provider", async () => {
+    const url = new URL("/webhooks/stripe", stack.subgraphs.payments?.url as string);
+    const response = await fetch(url, { method: "POST", body: "{}", headers: { "stripe-signature": "t=1,v1=x" } });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ error: expect.stringContaining("STRIPE_WEBHOOK_SECRET") });
   });
 });
