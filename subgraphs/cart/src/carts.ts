@@ -55,9 +55,10 @@ export interface OrderPlaced {
 /**
  * Every change to carts. Inputs are checked by the rules before anything is
  * read; prices and availability are looked up in catalog before the
- * transaction (no network call while a cart is locked); each change then
- * locks its cart (SELECT ... FOR UPDATE), so concurrent changes of one cart
- * apply one after another, and writes nothing when it answers userErrors.
+ * transaction, so no network call is made while a cart is locked (unless a
+ * line appeared in between, from a concurrent change). Each change then locks
+ * its cart (SELECT ... FOR UPDATE), so concurrent changes of one cart apply
+ * one after another, and writes nothing when it answers userErrors.
  */
 export class Carts {
   constructor(private readonly db: Db) {}
