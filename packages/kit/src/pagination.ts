@@ -65,7 +65,11 @@ export function toPage<Row, T>(
   };
 }
 
-/** The cursor of a newest-first list keyed on (timestamp, uuid). */
+/**
+ * The cursor of a newest-first list keyed on (timestamp, uuid). The timestamp
+ * travels at millisecond precision: store such columns as timestamptz(3) so
+ * the comparison is exact and no row falls between two pages.
+ */
 export function decodeTimeCursor(cursor: string): { createdAt: Date; id: string } {
   const [at, id] = decodeCursor(cursor);
   const date = typeof at === "string" ? new Date(at) : new Date(Number.NaN);
