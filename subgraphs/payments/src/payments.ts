@@ -84,10 +84,6 @@ export class Payments {
     private readonly refunds: Refunds,
   ) {}
 
-  get providerName(): string {
-    return this.deps.provider.name;
-  }
-
   /**
    * The order's payment, created at the provider once: a repeated or
    * concurrent call returns the first payment. The provider is called before

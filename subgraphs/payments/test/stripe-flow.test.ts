@@ -1,14 +1,22 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { InternalCallError } from "@retailer/kit";
 import { type Session, type Stack, startStack } from "@retailer/testing";
 import { sql } from "kysely";
-import Stripe from "stripe";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type FakeStripe, startFakeStripe } from "./fake-stripe.js";
+import {
+  deliver as deliverTo,
+  failedEvent,
+  intent,
+  now,
+  refundedEvent,
+  sign,
+  stripeEnv,
+  stripeEvent,
+  succeededEvent,
+  WEBHOOK_SECRET,
+} from "./stripe-webhooks.js";
 import { eventually, type PaymentView, paymentsHarness, SUBGRAPHS } from "./support.js";
-
-const WEBHOOK_SECRET = "whsec_payments_integration_test";
-const stripe = new Stripe("sk_test_unused_for_signing");
 
 let fake: FakeStripe;
 let stack: Stack;
@@ -18,15 +26,7 @@ let admin: Session;
 
 beforeAll(async () => {
   fake = await startFakeStripe();
-  stack = await startStack(SUBGRAPHS, {
-    STRIPE_SECRET_KEY: fake.secretKey,
-    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    STRIPE_API_HOST: fake.host,
-    STRIPE_API_PORT: String(fake.port),
-    STRIPE_API_PROTOCOL: "http",
-    STRIPE_TIMEOUT_MS: "1000",
-    STRIPE_MAX_NETWORK_RETRIES: "0",
-  });
+  stack = await startStack(SUBGRAPHS, stripeEnv(fake));
   h = paymentsHarness(stack);
   [customer, admin] = await Promise.all([stack.signUp("Ada"), stack.admin()]);
 });
@@ -38,77 +38,8 @@ afterAll(async () => {
   await fake?.close();
 });
 
-// ---------------------------------------------------------------- webhooks as Stripe sends them
-
-const now = () => Math.floor(Date.now() / 1000);
-const eventId = () => `evt_${randomBytes(12).toString("hex")}`;
-
-function stripeEvent(type: string, object: Record<string, unknown>, options: { id?: string; created?: number } = {}) {
-  return JSON.stringify(
-    {
-      id: options.id ?? eventId(),
-      object: "event",
-      api_version: "2025-01-01",
-      created: options.created ?? now(),
-      livemode: false,
-      type,
-      data: { object },
-    },
-    null,
-    2,
-  );
-}
-
-const intent = (ref: string, fields: Record<string, unknown> = {}) => ({
-  id: ref,
-  object: "payment_intent",
-  amount: 2500,
-  amount_received: 0,
-  currency: "usd",
-  status: "requires_payment_method",
-  last_payment_error: null,
-  ...fields,
-});
-
-const succeededEvent = (ref: string, options: { id?: string; created?: number } = {}) =>
-  stripeEvent("payment_intent.succeeded", intent(ref, { status: "succeeded", amount_received: 2500 }), options);
-
-const failedEvent = (ref: string, options: { id?: string; created?: number } = {}) =>
-  stripeEvent(
-    "payment_intent.payment_failed",
-    intent(ref, {
-      last_payment_error: { type: "card_error", code: "card_declined", message: "Your card has insufficient funds." },
-    }),
-    options,
-  );
-
-const refundedEvent = (ref: string, amountRefunded: number) =>
-  stripeEvent("charge.refunded", {
-    id: `ch_${randomBytes(8).toString("hex")}`,
-    object: "charge",
-    amount: 2500,
-    amount_refunded: amountRefunded,
-    currency: "usd",
-    payment_intent: ref,
-  });
-
-const sign = (payload: string, options: { secret?: string; timestamp?: number } = {}) =>
-  stripe.webhooks.generateTestHeaderString({
-    payload,
-    secret: options.secret ?? WEBHOOK_SECRET,
-    ...(options.timestamp ? { timestamp: options.timestamp } : {}),
-  });
-
-/** POSTs to the payments service itself, as Stripe (or `stripe listen`) does: no router, no request signature. */
-async function deliver(payload: string, header: string | null = sign(payload)) {
-  const url = new URL("/webhooks/stripe", stack.subgraphs.payments?.url as string);
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json; charset=utf-8", ...(header ? { "stripe-signature": header } : {}) },
-    body: payload,
-  });
-  return { status: response.status, body: (await response.json()) as { outcome?: string; reason?: string } };
-}
+/** Delivers to this file's stack. */
+const deliver = (payload: string, header?: string | null) => deliverTo(stack, payload, header);
 
 // ---------------------------------------------------------------- helpers
 
