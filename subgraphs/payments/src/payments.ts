@@ -111,20 +111,27 @@ export class Payments {
         idempotencyKey: intentIdempotencyKey(input.orderId, input.amount),
       }),
     );
-    const stored =
-      (await insertPaymentIfAbsent(this.deps.db, {
-        order_id: input.orderId,
-        customer_id: input.customerId ?? null,
-        email: input.email,
-        provider: this.deps.provider.name,
-        provider_ref: intent.providerRef,
-        // Settlement comes only from provider events, whatever the intent says now.
-        status: intent.status === "PROCESSING" ? "PROCESSING" : "REQUIRES_PAYMENT",
-        amount: input.amount,
-        currency: input.currency,
-        client_secret: intent.clientSecret,
-        failure_reason: null,
-      })) ?? (await findPaymentByOrderId(this.deps.db, input.orderId));
+    const inserted = await insertPaymentIfAbsent(this.deps.db, {
+      order_id: input.orderId,
+      customer_id: input.customerId ?? null,
+      email: input.email,
+      provider: this.deps.provider.name,
+      provider_ref: intent.providerRef,
+      // Settlement comes only from provider events, whatever the intent says now.
+      status: intent.status === "PROCESSING" ? "PROCESSING" : "REQUIRES_PAYMENT",
+      amount: input.amount,
+      currency: input.currency,
+      client_secret: intent.clientSecret,
+      failure_reason: null,
+    });
+    if (inserted) {
+      const { id, order_id, provider, provider_ref, amount, currency } = inserted;
+      this.deps.log.info(
+        { paymentId: id, orderId: order_id, provider, providerRef: provider_ref, amount, currency },
+        "payment created",
+      );
+    }
+    const stored = inserted ?? (await findPaymentByOrderId(this.deps.db, input.orderId));
     if (!stored) throw new Error(`payment of order ${input.orderId} neither inserted nor found`);
     return sameOrder(stored, input);
   }
