@@ -111,13 +111,15 @@ export class InternalClient {
     if (response.status >= 500) throw new InternalCallError(`${target} answered ${response.status}`, target, true);
     const result = (await response.json().catch(() => null)) as {
       data?: T;
-      errors?: { message: string; extensions?: { code?: string } }[];
+      errors?: { message: string; extensions?: { code?: string; retryable?: boolean } }[];
     } | null;
     if (!result) throw new InternalCallError(`${target} answered ${response.status} without JSON`, target, true);
     const first = result.errors?.[0];
     if (first) {
       const code = first.extensions?.code;
-      throw new InternalCallError(`${target}: ${first.message}`, target, code === "INTERNAL_SERVER_ERROR", code);
+      // A service marks failures worth retrying (a provider that did not answer) with extensions.retryable.
+      const retryable = code === "INTERNAL_SERVER_ERROR" || first.extensions?.retryable === true;
+      throw new InternalCallError(`${target}: ${first.message}`, target, retryable, code);
     }
     if (!result.data) throw new InternalCallError(`${target} answered no data`, target, false);
     return result.data;

@@ -112,7 +112,8 @@ export class Services {
       "payments",
       "mutation($input: CreatePaymentForOrderInput!) { createPaymentForOrder(input: $input) { id status } }",
       { input },
-      { retries: 2, ...options },
+      // A provider call may take a while (Stripe: up to 10 s an attempt); retries are safe by order id.
+      { retries: 1, timeoutMs: 30_000, ...options },
     );
     return data.createPaymentForOrder;
   }
