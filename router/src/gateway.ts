@@ -1,7 +1,17 @@
-import { ApolloGateway, type GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from "@apollo/gateway";
-import { CLIENT_IP_HEADER, REQUEST_ID_HEADER, SIGNATURE_HEADER, signRequest, type Viewer } from "@retailer/kit";
+import { ApolloGateway, type GraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
+import {
+  CLIENT_IP_HEADER,
+  REQUEST_ID_HEADER,
+  SIGNATURE_HEADER,
+  signRequest,
+  subgraphEnvVar,
+  type Viewer,
+} from "@retailer/kit";
+import { GraphQLError } from "graphql";
+import { SubgraphFetchError, type SubgraphFetcher, type SubgraphHttpResponse } from "./fetcher.js";
+import type { RouterMetrics } from "./metrics.js";
 
-/** What the router keeps of a client request for its subgraph fetches. */
+/** What the router keeps of a client request (or subscription) for its subgraph fetches. */
 export interface RouterContext {
   requestId: string;
   clientIp: string;
@@ -10,63 +20,128 @@ export interface RouterContext {
   /** The client's Authorization header, forwarded to every subgraph (each verifies it again). */
   authorization?: string;
   traceparent?: string;
+  tracestate?: string;
 }
 
-type Fetch = typeof fetch;
+type GatewayResponse = Awaited<ReturnType<GraphQLDataSource["process"]>>;
+
+export interface DataSourceOptions {
+  name: string;
+  url: string;
+  fetcher: SubgraphFetcher;
+  /** INTERNAL_SECRET: every request is signed, so subgraphs can refuse anything else. */
+  secret: string;
+  timeoutMs: number;
+  metrics: RouterMetrics;
+}
 
 /**
- * Signs every request to a subgraph (HMAC over method, path and body with the
- * shared secret), so subgraphs can refuse anything that did not come through
- * the router or a service.
+ * A subgraph as the query plan calls it: POSTs the fetch over the pooled
+ * undici client, signs it (HMAC over method, path and body), forwards the
+ * request id, client address, W3C trace context and the caller's token, and
+ * nothing else the client sent. A subgraph that is down, slow or answers
+ * garbage becomes a GraphQL error naming it (SUBGRAPH_UNAVAILABLE,
+ * SUBGRAPH_TIMEOUT, SUBGRAPH_ERROR); mutations are never retried.
  */
-export function signingFetcher(secret: string, base: Fetch = fetch): Fetch {
-  return (input, init) => {
-    const url = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
-    const body = typeof init?.body === "string" ? init.body : "";
-    const headers = new Headers(init?.headers);
-    headers.set(
-      SIGNATURE_HEADER,
-      signRequest(secret, { method: init?.method ?? "GET", path: url.pathname + url.search, body }),
-    );
-    return base(input, { ...init, headers });
-  };
-}
+export class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
+  private readonly path: string;
 
-/** Forwards the request id, trace context and the caller's token to subgraphs, and nothing else the client sent. */
-export class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RouterContext>): void {
-    const headers = request.http?.headers;
-    if (!headers || !context) return;
-    if (context.requestId) headers.set(REQUEST_ID_HEADER, context.requestId);
-    headers.set(CLIENT_IP_HEADER, context.clientIp);
-    if (context.authorization) headers.set("authorization", context.authorization);
-    if (context.traceparent) headers.set("traceparent", context.traceparent);
+  constructor(private readonly options: DataSourceOptions) {
+    const url = new URL(options.url);
+    this.path = url.pathname + url.search;
+  }
+
+  get name(): string {
+    return this.options.name;
+  }
+
+  get url(): string {
+    return this.options.url;
+  }
+
+  async process({ request, context }: GraphQLDataSourceProcessOptions<RouterContext>): Promise<GatewayResponse> {
+    const { name, fetcher, metrics, timeoutMs } = this.options;
+    const body = JSON.stringify({
+      query: request.query,
+      variables: request.variables,
+      ...(request.operationName ? { operationName: request.operationName } : {}),
+    });
+    const headers = this.headers(context as Partial<RouterContext> | undefined, body);
+    const mutation = /^\s*mutation\b/.test(request.query ?? "");
+    const stopTimer = metrics.subgraphFetchDuration.startTimer({ subgraph: name });
+    let response: SubgraphHttpResponse;
+    try {
+      response = await fetcher.post(this.options.url, headers, body, { timeoutMs, retryStaleConnection: !mutation });
+    } catch (error) {
+      const reason = error instanceof SubgraphFetchError ? error.reason : "unavailable";
+      stopTimer({ outcome: reason });
+      throw reason === "timeout"
+        ? subgraphError(name, "SUBGRAPH_TIMEOUT", `The ${name} service did not answer within ${timeoutMs} ms.`)
+        : subgraphError(name, "SUBGRAPH_UNAVAILABLE", `The ${name} service is unavailable.`);
+    }
+    stopTimer({ outcome: response.status === 200 ? "ok" : "error" });
+    return this.parse(response);
+  }
+
+  private headers(context: Partial<RouterContext> | undefined, body: string): Record<string, string> {
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      accept: "application/graphql-response+json, application/json",
+      [SIGNATURE_HEADER]: signRequest(this.options.secret, { method: "POST", path: this.path, body }),
+    };
+    if (context?.requestId) headers[REQUEST_ID_HEADER] = context.requestId;
+    if (context?.clientIp) headers[CLIENT_IP_HEADER] = context.clientIp;
+    if (context?.authorization) headers.authorization = context.authorization;
+    if (context?.traceparent) headers.traceparent = context.traceparent;
+    if (context?.tracestate) headers.tracestate = context.tracestate;
+    return headers;
+  }
+
+  /** A GraphQL answer (errors included, whatever the status), or an error naming the subgraph. */
+  private parse(response: SubgraphHttpResponse): GatewayResponse {
+    const { name } = this.options;
+    let body: unknown;
+    try {
+      body = /json/.test(response.contentType) ? JSON.parse(response.text) : undefined;
+    } catch {
+      body = undefined;
+    }
+    const graphql = body as GatewayResponse | undefined;
+    const isGraphQL =
+      typeof graphql === "object" && graphql !== null && ("data" in graphql || Array.isArray(graphql.errors));
+    if (isGraphQL && (response.status === 200 || (graphql.errors?.length ?? 0) > 0)) return graphql;
+    throw subgraphError(
+      name,
+      "SUBGRAPH_ERROR",
+      response.status === 200
+        ? `The ${name} service answered with something that is not GraphQL.`
+        : `The ${name} service answered HTTP ${response.status}.`,
+    );
   }
 }
 
+const subgraphError = (serviceName: string, code: string, message: string) =>
+  new GraphQLError(message, { extensions: { code, serviceName } });
+
 /** The routing URL of a subgraph: <NAME>_URL in the environment wins over the supergraph's. */
 export const subgraphUrl = (name: string, url: string | undefined, env: Record<string, string | undefined>): string => {
-  const override = env[`${name.toUpperCase()}_URL`];
+  const override = env[subgraphEnvVar(name, "URL")];
   const resolved = override && override.length > 0 ? override : url;
   if (!resolved) throw new Error(`subgraph ${name} has no routing URL: set ${name.toUpperCase()}_URL`);
   return resolved;
 };
 
-export function createGateway(
-  supergraphSdl: string,
-  env: Record<string, string | undefined>,
-  internalSecret: string,
-): ApolloGateway {
+export interface GatewayOptions {
+  supergraphSdl: string;
+  env: Record<string, string | undefined>;
+  dataSource: (name: string, url: string) => SubgraphDataSource;
+}
+
+export function createGateway({ supergraphSdl, env, dataSource }: GatewayOptions): ApolloGateway {
   // The stock gateway otherwise probes cloud metadata addresses and schedules usage uploads.
   process.env.APOLLO_TELEMETRY_DISABLED ??= "true";
-  const fetcher = signingFetcher(internalSecret);
   return new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) =>
-      new SubgraphDataSource({
-        url: subgraphUrl(name, url, env),
-        // Node's fetch (undici) speaks the Fetch API the data source expects.
-        fetcher: fetcher as unknown as RemoteGraphQLDataSource["fetcher"],
-      }),
+    buildService: ({ name, url }) => dataSource(name, subgraphUrl(name, url, env)),
   });
 }

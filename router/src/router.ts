@@ -1,34 +1,30 @@
 import { readFile } from "node:fs/promises";
-import path from "node:path";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import {
-  authEnv,
-  baseEnv,
   createLogger,
-  createMetrics,
-  createTokenVerifier,
-  loadConfig,
-  port,
+  type GraphQLServerOptions,
+  mintServiceToken,
   type RunningServer,
-  remoteKeys,
   startGraphQLServer,
-  viewerFromHeader,
 } from "@retailer/kit";
-import { z } from "zod";
-import { createGateway, type RouterContext, subgraphUrl } from "./gateway.js";
+import { BoundedDocumentCache } from "./apq-cache.js";
+import { Authenticator } from "./auth.js";
+import { loadRouterConfig, type RouterConfig } from "./config.js";
+import { SubgraphFetcher } from "./fetcher.js";
+import { createGateway, type RouterContext, SubgraphDataSource, subgraphUrl } from "./gateway.js";
+import { sandboxLandingPage } from "./landing-page.js";
+import { costPlugin, limitProtections, limitsFrom, parseOptions } from "./limits.js";
+import { createRouterMetrics, type RouterMetrics } from "./metrics.js";
 import { subgraphsOf } from "./subgraph-urls.js";
+import { clientWebSocket } from "./subscriptions/client-websocket.js";
+import { EventExecutor } from "./subscriptions/event-executor.js";
+import { subscriptionsOverHttpRefused } from "./subscriptions/over-http.js";
+import { SubscriptionPlanner } from "./subscriptions/planner.js";
+import { SubscriptionRelay } from "./subscriptions/relay.js";
+import { UpstreamConnections } from "./subscriptions/upstream.js";
+import { TrustedDocuments } from "./trusted-documents.js";
 
-export const SUPERGRAPH_FILE = path.resolve(import.meta.dirname, "../supergraph.graphql");
-
-const routerEnv = {
-  NODE_ENV: baseEnv.NODE_ENV,
-  LOG_LEVEL: baseEnv.LOG_LEVEL,
-  HOST: baseEnv.HOST,
-  SHUTDOWN_GRACE_MS: baseEnv.SHUTDOWN_GRACE_MS,
-  ...authEnv,
-  PORT: port(4000),
-  SUPERGRAPH_FILE: z.string().min(1).default(SUPERGRAPH_FILE),
-  READY_TIMEOUT_MS: z.coerce.number().int().min(1).default(2_000),
-};
+export { SUPERGRAPH_FILE } from "./config.js";
 
 export interface StartRouterOptions {
   env?: Record<string, string | undefined>;
@@ -39,47 +35,128 @@ export interface StartRouterOptions {
 
 export interface RunningRouter extends RunningServer {
   subgraphs: { name: string; url: string }[];
+  metrics: RouterMetrics;
 }
 
-/** The router: @apollo/gateway over the static supergraph, behind kit's HTTP server. */
+const SANDBOX_DOCUMENT = `query Storefront {
+  products(first: 5) {
+    nodes { name variants { sku price { amount currencyCode } inStock } }
+  }
+}
+`;
+
+/**
+ * The router: @apollo/gateway over the static supergraph behind kit's HTTP
+ * server, with operation limits, trusted documents or APQ, CSRF prevention
+ * and CORS, pooled subgraph calls, Sandbox in development, and federated
+ * subscriptions over graphql-ws on the same /graphql.
+ */
 export async function startRouter(options: StartRouterOptions = {}): Promise<RunningRouter> {
   const env = options.env ?? process.env;
-  const config = loadConfig(routerEnv, { ...env, PORT: env.ROUTER_PORT ?? env.PORT });
+  const config = loadRouterConfig(env);
   const log = createLogger("router", config.LOG_LEVEL);
+  const metrics = createRouterMetrics();
   const supergraphSdl = options.supergraphSdl ?? (await readFile(config.SUPERGRAPH_FILE, "utf8"));
   const subgraphs = subgraphsOf(supergraphSdl).map(({ name, url }) => ({ name, url: subgraphUrl(name, url, env) }));
-  const gateway = createGateway(supergraphSdl, env, config.INTERNAL_SECRET);
-  const verify = createTokenVerifier({
-    keys: remoteKeys(config.USERS_JWKS_URL),
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-    internalSecret: config.INTERNAL_SECRET,
+  const trustedDocuments = config.TRUSTED_DOCUMENTS ? await TrustedDocuments.load(config.TRUSTED_DOCUMENTS) : undefined;
+
+  const fetcher = new SubgraphFetcher({ connections: config.SUBGRAPH_CONNECTIONS });
+  const dataSource = (name: string, url: string) =>
+    new SubgraphDataSource({
+      name,
+      url,
+      fetcher,
+      secret: config.INTERNAL_SECRET,
+      timeoutMs: config.subgraphTimeoutMs(name),
+      metrics,
+    });
+  const dataSources = new Map(subgraphs.map(({ name, url }) => [name, dataSource(name, url)]));
+  const gateway = createGateway({
+    supergraphSdl,
+    env,
+    dataSource: (name, url) => dataSources.get(name) ?? dataSource(name, url),
   });
+  const auth = new Authenticator(config);
+  const limits = limitsFrom(config);
+  const protections = limitProtections(limits, config.production);
+
+  const planner = new SubscriptionPlanner(supergraphSdl);
+  const upstream = new UpstreamConnections({
+    urlOf: (name) => dataSources.get(name)?.url ?? subgraphUrl(name, undefined, env),
+    authorization: async () => `Bearer ${await mintServiceToken(config.INTERNAL_SECRET, "router")}`,
+    log,
+  });
+  const relay = new SubscriptionRelay(upstream, new EventExecutor(planner, dataSources), metrics);
 
   const server = await startGraphQLServer<RouterContext>({
     name: "router",
     host: config.HOST,
     port: options.port ?? config.PORT,
     log,
-    metrics: createMetrics("router"),
-    production: config.NODE_ENV === "production",
+    metrics,
+    production: config.production,
     graceMs: config.SHUTDOWN_GRACE_MS,
-    apollo: { gateway },
+    bodyLimit: config.MAX_BODY_BYTES,
+    cors: corsOptions(config),
+    landingPage: config.introspection
+      ? sandboxLandingPage({ document: SANDBOX_DOCUMENT })
+      : ApolloServerPluginLandingPageDisabled(),
+    beforeGraphQL: trustedDocuments ? [trustedDocuments.middleware()] : [],
+    apollo: {
+      gateway,
+      introspection: config.introspection,
+      csrfPrevention: true,
+      allowBatchedHttpRequests: false,
+      // Trusted documents replace APQ: no client may register a document.
+      persistedQueries: trustedDocuments ? false : { cache: new BoundedDocumentCache(config.APQ_CACHE_MAX_BYTES) },
+      parseOptions: parseOptions(limits),
+      validationRules: protections.validationRules,
+      plugins: [...protections.plugins, costPlugin(limits), subscriptionsOverHttpRefused],
+    },
+    websocket: clientWebSocket({
+      planner,
+      relay,
+      auth,
+      limits,
+      validationRules: protections.validationRules,
+      ...(trustedDocuments ? { trustedDocuments } : {}),
+      production: config.production,
+      log,
+      metrics,
+      maxSubscriptionsPerConnection: config.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      maxConnectionsPerClient: config.WS_MAX_CONNECTIONS_PER_CLIENT,
+      maxMessageBytes: config.WS_MAX_MESSAGE_BYTES,
+      connectionInitTimeoutMs: config.WS_CONNECTION_INIT_TIMEOUT_MS,
+    }),
     context: async ({ requestId, clientIp, headers }) => {
-      const authorization = typeof headers.authorization === "string" ? headers.authorization : undefined;
       // A bad token is refused here with UNAUTHENTICATED, never downgraded to anonymous.
-      const token = await viewerFromHeader(authorization, verify);
+      const caller = await auth.authenticate(headers.authorization);
+      const traceparent = typeof headers.traceparent === "string" ? headers.traceparent : undefined;
+      const tracestate = typeof headers.tracestate === "string" ? headers.tracestate : undefined;
       return {
         requestId,
         clientIp,
-        viewer: token?.viewer ?? null,
-        ...(authorization ? { authorization } : {}),
-        ...(typeof headers.traceparent === "string" ? { traceparent: headers.traceparent } : {}),
+        viewer: caller.viewer,
+        ...(caller.authorization ? { authorization: caller.authorization } : {}),
+        ...(traceparent ? { traceparent } : {}),
+        ...(tracestate ? { tracestate } : {}),
       };
     },
     ready: () => allReady(subgraphs, config.READY_TIMEOUT_MS),
+    onShutdown: async () => {
+      await upstream.close();
+      await fetcher.close();
+    },
   });
-  return { ...server, subgraphs };
+  if (trustedDocuments) log.info({ documents: trustedDocuments.size }, "serving trusted documents only");
+  return { ...server, subgraphs, metrics };
+}
+
+/** CORS_ORIGINS when set ("*" for any); otherwise any origin in development and none in production. */
+function corsOptions(config: RouterConfig): NonNullable<GraphQLServerOptions<RouterContext>["cors"]> {
+  const origins = config.CORS_ORIGINS;
+  const origin = origins ? origins.includes("*") || origins : !config.production;
+  return { origin, maxAge: 600 };
 }
 
 /** Ready when every subgraph answers its /ready with 200. */

@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 /** One Prometheus registry per service, with Node's process metrics and the HTTP/GraphQL basics. */
 export function createMetrics(service: string) {
@@ -25,13 +25,38 @@ export function createMetrics(service: string) {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+  const errors = new Counter({
+    name: "graphql_errors_total",
+    help: "Errors answered to clients (HTTP and graphql-ws), by extensions.code.",
+    labelNames: ["code"] as const,
+    registers: [registry],
+  });
+  const websocketConnections = new Gauge({
+    name: "websocket_connections",
+    help: "Open graphql-ws connections.",
+    registers: [registry],
+  });
+  const subscriptionsActive = new Gauge({
+    name: "graphql_subscriptions_active",
+    help: "GraphQL subscriptions being served.",
+    registers: [registry],
+  });
   const dbQueries = new Histogram({
     name: "db_query_duration_seconds",
     help: "SQL statements run by this service and their duration.",
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [registry],
   });
-  return { registry, httpDuration, operations, operationDuration, dbQueries };
+  return {
+    registry,
+    httpDuration,
+    operations,
+    operationDuration,
+    errors,
+    websocketConnections,
+    subscriptionsActive,
+    dbQueries,
+  };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,6 +1,7 @@
 import { once } from "node:events";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { ApolloServer, type ApolloServerOptions, type ApolloServerPlugin, type BaseContext } from "@apollo/server";
 import {
   ApolloServerPluginInlineTraceDisabled,
@@ -39,7 +40,16 @@ export interface GraphQLServerOptions<Ctx extends BaseContext> {
   /** Builds the per-request context (loaders, viewer, ...). */
   context: (request: RequestInfo) => Promise<Ctx>;
   /** graphql-ws on the same path; omitted where the server has no subscriptions. */
-  websocket?: (log: Logger) => WsServerOptions;
+  websocket?: WebSocketEndpoint;
+  /** CORS for /graphql (default: any origin). */
+  cors?: cors.CorsOptions;
+  /**
+   * The landing page plugin (e.g. Sandbox with a subscription endpoint). Default:
+   * Apollo's Sandbox in development, none in production.
+   */
+  landingPage?: ApolloServerPlugin<Ctx>;
+  /** Middleware on /graphql after the body is parsed and before Apollo (e.g. trusted documents). */
+  beforeGraphQL?: express.RequestHandler[];
   /** `/ready`: true when the server can do its work (database, migrations, upstreams). */
   ready: () => Promise<boolean>;
   /** Extra routes before /graphql (e.g. webhooks, JWKS). */
@@ -47,12 +57,26 @@ export interface GraphQLServerOptions<Ctx extends BaseContext> {
   /** Runs after the server stopped taking requests: close pools and clients. */
   onShutdown?: () => Promise<void>;
   graceMs: number;
-  bodyLimit?: string;
+  /** Largest request body: bytes, or a string such as "1mb" (default). Larger ones get HTTP 413. */
+  bodyLimit?: string | number;
   /**
    * Refuse /graphql requests that do not carry a valid router/service
    * signature (subgraphs: their `_entities` and internal fields are not for clients).
    */
   requireSignature?: string;
+}
+
+/** graphql-ws on `/graphql`, next to HTTP. */
+export interface WebSocketEndpoint {
+  /** graphql-ws server options: authentication in `onConnect`, `onSubscribe`, `context`, `subscribe`, ... */
+  // biome-ignore lint/suspicious/noExplicitAny: connection params and extra differ per endpoint
+  options: WsServerOptions<any, any>;
+  /** Largest message accepted, in bytes: ws closes the socket (1009) above it. Default 100 KiB. */
+  maxPayload?: number;
+  /** Open sockets allowed per client address; the next upgrade is refused with HTTP 429. */
+  maxConnectionsPerClient?: number;
+  /** Runs when the server stops, before the sockets close: end subscriptions cleanly. */
+  drain?: () => Promise<void>;
 }
 
 export interface RunningServer {
@@ -84,16 +108,20 @@ export async function startGraphQLServer<Ctx extends BaseContext>(
     // We report to no Apollo Studio: no federated traces in responses.
     ApolloServerPluginInlineTraceDisabled(),
   ];
-  if (options.production) plugins.push(ApolloServerPluginLandingPageDisabled());
+  if (options.landingPage) plugins.push(options.landingPage);
+  else if (options.production) plugins.push(ApolloServerPluginLandingPageDisabled());
 
   let wsServer: WebSocketServer | undefined;
   if (options.websocket) {
-    wsServer = new WebSocketServer({ server: httpServer, path: "/graphql" });
-    const cleanup = useServer(options.websocket(log), wsServer);
+    const endpoint = options.websocket;
+    wsServer = serveWebSocket(httpServer, endpoint, metrics, () => stopping, app);
+    const cleanup = useServer(endpoint.options, wsServer);
     plugins.push({
       async serverWillStart() {
         return {
           async drainServer() {
+            stopping = true;
+            await endpoint.drain?.();
             await cleanup.dispose();
           },
         };
@@ -106,7 +134,11 @@ export async function startGraphQLServer<Ctx extends BaseContext>(
     includeStacktraceInErrorResponses: !options.production,
     introspection: options.apollo.introspection ?? !options.production,
     plugins: [...plugins, ...(options.apollo.plugins ?? [])],
-    formatError: (formatted, error) => maskUnexpected(formatted, error, log, options.production),
+    formatError: (formatted, error) => {
+      const masked = maskUnexpected(formatted, error, log, options.production);
+      metrics.errors.inc({ code: String(masked.extensions?.code ?? "UNKNOWN") });
+      return masked;
+    },
   } as ApolloServerOptions<Ctx>);
   await apollo.start();
 
@@ -131,11 +163,12 @@ export async function startGraphQLServer<Ctx extends BaseContext>(
   });
   options.routes?.(app);
   const secret = options.requireSignature;
+  const bodyLimit = options.bodyLimit ?? "1mb";
   app.use(
     "/graphql",
-    cors<cors.CorsRequest>(),
+    cors<cors.CorsRequest>(options.cors ?? {}),
     express.json({
-      limit: options.bodyLimit ?? "1mb",
+      limit: bodyLimit,
       verify: (req, _res, buf) => {
         (req as Request & { rawBody?: Buffer }).rawBody = buf;
       },
@@ -154,6 +187,7 @@ export async function startGraphQLServer<Ctx extends BaseContext>(
         ],
       });
     },
+    ...(options.beforeGraphQL ?? []),
     expressMiddleware(apollo, {
       context: async ({ req, res }) =>
         options.context({
@@ -174,14 +208,11 @@ export async function startGraphQLServer<Ctx extends BaseContext>(
     ) => {
       const status = error.status ?? 500;
       if (status >= 500) log.error({ err: error }, "request failed");
-      res.status(status).json({
-        errors: [
-          {
-            message: status >= 500 ? "Internal server error" : error.message,
-            extensions: { code: httpErrorCode(status) },
-          },
-        ],
-      });
+      const code = httpErrorCode(status);
+      metrics.errors.inc({ code });
+      res
+        .status(status)
+        .json({ errors: [{ message: httpErrorMessage(error, status, bodyLimit), extensions: { code } }] });
     },
   );
 
@@ -230,14 +261,101 @@ function httpErrorCode(status: number): string {
   return status >= 500 ? "INTERNAL_SERVER_ERROR" : "BAD_REQUEST";
 }
 
+function httpErrorMessage(error: Error & { type?: string }, status: number, limit: string | number): string {
+  if (status >= 500) return "Internal server error";
+  if (status === 413) return `The request body is larger than the limit of ${limit} bytes.`;
+  if (error.type === "entity.parse.failed") return "The request body is not valid JSON.";
+  return error.message;
+}
+
+/**
+ * graphql-ws next to HTTP on `/graphql`: upgrades elsewhere get 404, upgrades
+ * while stopping 503, and a client address over its connection cap 429.
+ * Counts open sockets in `websocket_connections`.
+ */
+function serveWebSocket(
+  httpServer: http.Server,
+  endpoint: WebSocketEndpoint,
+  metrics: Metrics,
+  stopping: () => boolean,
+  app: express.Express,
+): WebSocketServer {
+  const wsServer = new WebSocketServer({ noServer: true, maxPayload: endpoint.maxPayload ?? 100 * 1024 });
+  const perClient = new Map<string, number>();
+  httpServer.on("upgrade", (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = new URL(request.url ?? "/", "http://localhost").pathname;
+    if (path !== "/graphql") return refuseUpgrade(socket, 404, "Not Found");
+    if (stopping()) return refuseUpgrade(socket, 503, "Service Unavailable");
+    const client = upgradeClientIp(request, app.get("trust proxy fn") as TrustFn);
+    const open = perClient.get(client) ?? 0;
+    if (endpoint.maxConnectionsPerClient !== undefined && open >= endpoint.maxConnectionsPerClient) {
+      metrics.errors.inc({ code: "TOO_MANY_CONNECTIONS" });
+      return refuseUpgrade(socket, 429, "Too Many Requests");
+    }
+    upgradeAddresses.set(request, client);
+    perClient.set(client, open + 1);
+    metrics.websocketConnections.inc();
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      metrics.websocketConnections.dec();
+      const left = (perClient.get(client) ?? 1) - 1;
+      if (left <= 0) perClient.delete(client);
+      else perClient.set(client, left);
+    };
+    socket.once("close", release);
+    wsServer.handleUpgrade(request, socket, head, (ws) => {
+      ws.once("close", release);
+      wsServer.emit("connection", ws, request);
+    });
+  });
+  return wsServer;
+}
+
+const upgradeAddresses = new WeakMap<http.IncomingMessage, string>();
+
+/** The client's address of a graphql-ws connection (its upgrade request), as express's req.ip would be. */
+export const websocketClientIp = (request: http.IncomingMessage): string =>
+  upgradeAddresses.get(request) ?? request.socket.remoteAddress ?? "unknown";
+
+function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+  const body = JSON.stringify({ errors: [{ message: reason, extensions: { code: httpErrorCode(status) } }] });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+type TrustFn = (address: string, hop: number) => boolean;
+
+/** The client's address of an upgrade request, honouring TRUST_PROXY as express does for req.ip. */
+function upgradeClientIp(request: http.IncomingMessage, trust: TrustFn | undefined): string {
+  const peer = request.socket.remoteAddress ?? "unknown";
+  const header = request.headers["x-forwarded-for"];
+  if (!trust || !header) return peer;
+  const hops = [
+    peer,
+    ...String(header)
+      .split(",")
+      .map((part) => part.trim())
+      .filter(Boolean)
+      .reverse(),
+  ];
+  let index = 0;
+  while (index < hops.length - 1 && trust(hops[index] as string, index)) index += 1;
+  return hops[index] as string;
+}
+
 /** Unexpected errors are logged with their stack and answered without internals. */
-function maskUnexpected(
+export function maskUnexpected(
   formatted: GraphQLFormattedError,
   error: unknown,
   log: Logger,
   production: boolean,
 ): GraphQLFormattedError {
-  if (formatted.extensions?.code !== "INTERNAL_SERVER_ERROR") return formatted;
+  const code = formatted.extensions?.code;
+  // graphql-ws answers errors without a code (a resolver's plain Error): those are unexpected too.
+  if (code !== undefined && code !== "INTERNAL_SERVER_ERROR") return formatted;
   const original = (error as { originalError?: unknown }).originalError ?? error;
   log.error({ err: original, path: formatted.path }, "unexpected error");
   if (!production && process.env.RETAILER_SHOW_ERRORS === "true") return formatted;

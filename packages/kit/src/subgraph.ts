@@ -15,6 +15,7 @@ import { InternalClient } from "./internal-client.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import { type RequestInfo, type RunningServer, startGraphQLServer } from "./server.js";
+import { subgraphWebSocket } from "./subscriptions/subgraph-websocket.js";
 
 /** Settings of every subgraph, before its own. */
 export const subgraphEnv = { ...baseEnv, ...authEnv };
@@ -185,6 +186,33 @@ export async function startSubgraph<DB, L, S, E extends z.ZodRawShape>(
         };
       },
       ...(setup?.routes ? { routes: setup.routes } : {}),
+      // graphql-ws for the router when the schema has a Subscription type (see subscriptions/subgraph-websocket.ts).
+      ...(schema.getSubscriptionType()
+        ? {
+            websocket: subgraphWebSocket<SubgraphContext<DB, L, S>>({
+              schema,
+              verify,
+              log,
+              metrics,
+              production: config.NODE_ENV === "production",
+              context: ({ requestId, clientIp, log: requestLog, token }) => ({
+                requestId,
+                clientIp,
+                log: requestLog,
+                db: database.db,
+                loaders: definition.loaders(database.db),
+                viewer: token?.viewer ?? null,
+                tokenExpiresAt: token?.expiresAt ?? null,
+                bus,
+                services,
+              }),
+              // Each event is resolved with fresh loaders, so no event reads another's cached rows.
+              beforeEachEvent: (context) => {
+                context.loaders = definition.loaders(database.db);
+              },
+            }),
+          }
+        : {}),
       ready: async () => migrationsApplied(database.db as Kysely<unknown>, definition.name, definition.migrations),
       onShutdown: async () => {
         await setup?.onShutdown?.();
