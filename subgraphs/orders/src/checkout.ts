@@ -113,6 +113,9 @@ export class Checkout {
           .catch(rethrowAs(unavailable("Stock")));
         if (!reservation.ok) throw outOfStock(reservation);
         reserved = true;
+        // Lines in the order the customer added them to the cart.
+        const position = new Map(cart.lines.map((l, i) => [l.variantId, i]));
+        reservation.lines.sort((a, b) => (position.get(a.variantId) ?? 0) - (position.get(b.variantId) ?? 0));
 
         const currency = onlyCurrency(reservation);
         const totals = priceOrder(reservation.lines, address.country, this.pricing);

@@ -32,7 +32,10 @@ async function subgraphClient(url: string): Promise<Client> {
   return client;
 }
 
-type Event = { data?: { orderUpdated?: { status: string }; myOrderUpdates?: { id: string; status: string } } | null; errors?: { message: string; extensions?: { code?: string } }[] };
+type Event = {
+  data?: { orderUpdated?: { status: string }; myOrderUpdates?: { id: string; status: string } } | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+};
 
 /** Subscribes and collects what arrives; `first` resolves with the first result. */
 function watch(client: Client, query: string, variables: Record<string, unknown>, authorization?: string) {
@@ -47,7 +50,9 @@ function watch(client: Client, query: string, variables: Record<string, unknown>
         notify();
       },
       error: (error) => {
-        received.push({ errors: Array.isArray(error) ? error : [{ message: String((error as Error).message ?? error) }] });
+        received.push({
+          errors: Array.isArray(error) ? error : [{ message: String((error as Error).message ?? error) }],
+        });
         done = true;
         notify();
       },
@@ -72,7 +77,8 @@ function watch(client: Client, query: string, variables: Record<string, unknown>
   return { received, until, unsubscribe, isDone: () => done };
 }
 
-const ORDER_UPDATED = "subscription($id: ID!, $t: String) { orderUpdated(orderId: $id, accessToken: $t) { status trackingNumber } }";
+const ORDER_UPDATED =
+  "subscription($id: ID!, $t: String) { orderUpdated(orderId: $id, accessToken: $t) { status trackingNumber } }";
 
 const ship = (id: string, tracking: string) =>
   stack.query(
@@ -125,8 +131,16 @@ describe("live order updates on the orders subgraph", () => {
     const replicaA = await subgraphClient(stack.subgraphs.orders?.url as string);
     const sub = watch(replicaA, ORDER_UPDATED, { id: orderId }, customer.headers.authorization);
     await new Promise((r) => setTimeout(r, 200));
-    const payment = await stack.query<{ order: { payment: { id: string } } }>("query($id: ID!) { order(id: $id) { payment { id } } }", { id: orderId }, customer.headers);
-    await stack.query("mutation($id: ID!) { confirmTestPayment(paymentId: $id) { payment { status } } }", { id: payment.data?.order.payment.id }, customer.headers);
+    const payment = await stack.query<{ order: { payment: { id: string } } }>(
+      "query($id: ID!) { order(id: $id) { payment { id } } }",
+      { id: orderId },
+      customer.headers,
+    );
+    await stack.query(
+      "mutation($id: ID!) { confirmTestPayment(paymentId: $id) { payment { status } } }",
+      { id: payment.data?.order.payment.id },
+      customer.headers,
+    );
     const events = await sub.until(1);
     expect(events[0]?.data?.orderUpdated?.status).toBe("PAID");
     await ship(orderId, "TRACK-1");
@@ -139,7 +153,9 @@ describe("live order updates on the orders subgraph", () => {
     const replicaA = await subgraphClient(stack.subgraphs.orders?.url as string);
     const sub = watch(replicaA, ORDER_UPDATED, { id: orderId }, admin.headers.authorization);
     await new Promise((r) => setTimeout(r, 200));
-    const b = replicaB as unknown as { services: { lifecycle: { transition(id: string, to: string, actor: string, o: object): Promise<unknown> } } };
+    const b = replicaB as unknown as {
+      services: { lifecycle: { transition(id: string, to: string, actor: string, o: object): Promise<unknown> } };
+    };
     await b.services.lifecycle.transition(orderId, "DELIVERED", "ADMIN", { by: "test" });
     const events = await sub.until(1);
     expect(events[0]?.data?.orderUpdated?.status).toBe("DELIVERED");
@@ -158,7 +174,11 @@ describe("live order updates on the orders subgraph", () => {
       expect(event?.errors?.[0]?.extensions?.code ?? event?.errors?.[0]?.message).toMatch(/NOT_FOUND|not found/);
       expect(event?.data?.orderUpdated).toBeUndefined();
     }
-    const cancel = await stack.query("mutation($id: ID!) { cancelOrder(id: $id) { order { status } userErrors { code } } }", { id: guestOrder.id }, admin.headers);
+    const cancel = await stack.query(
+      "mutation($id: ID!) { cancelOrder(id: $id) { order { status } userErrors { code } } }",
+      { id: guestOrder.id },
+      admin.headers,
+    );
     expect(cancel.errors).toBeUndefined();
     const [event] = await withToken.until(1);
     expect(event?.data?.orderUpdated?.status).toBe("CANCELLED");
@@ -172,8 +192,14 @@ describe("live order updates on the orders subgraph", () => {
     const [refused] = await nobody.until(1);
     expect(refused?.errors?.[0]?.extensions?.code ?? refused?.errors?.[0]?.message).toMatch(/UNAUTHENTICATED|Sign in/);
     await new Promise((r) => setTimeout(r, 200));
-    await stack.query(`mutation($id: ID!) { cancelOrder(id: $id) { userErrors { code } } }`, { id: guestOrder.id }, admin.headers);
-    const b = replicaB as unknown as { services: { lifecycle: { transition(id: string, to: string, actor: string, o: object): Promise<unknown> } } };
+    await stack.query(
+      `mutation($id: ID!) { cancelOrder(id: $id) { userErrors { code } } }`,
+      { id: guestOrder.id },
+      admin.headers,
+    );
+    const b = replicaB as unknown as {
+      services: { lifecycle: { transition(id: string, to: string, actor: string, o: object): Promise<unknown> } };
+    };
     await b.services.lifecycle.transition(orderId, "REFUNDED", "SYSTEM", { by: "test" });
     const [event] = await mine.until(1);
     expect(event?.data?.myOrderUpdates).toEqual({ id: orderId, status: "REFUNDED" });

@@ -30,6 +30,14 @@ export interface EventBusOptions {
   poolMax?: number;
 }
 
+/** Thrown by a handler for an event it can never handle (malformed data): dead-lettered, not retried. */
+export class PermanentEventError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "PermanentEventError";
+  }
+}
+
 /** The schema pg-boss keeps its tables in. */
 export const BUS_SCHEMA = "bus";
 
@@ -106,18 +114,34 @@ export class EventBus {
     }
     const queue = queueName(this.#options.service, type);
     const log = this.#options.log.child({ queue });
-    await this.#boss.work<DomainEvent<T>>(queue, { batchSize: 1 }, async ([job]) => {
-      if (!job) return;
-      const event = job.data;
-      const started = Date.now();
-      try {
-        await handler(event);
-        log.debug({ eventId: event.id, ms: Date.now() - started }, "event handled");
-      } catch (error) {
-        log.warn({ err: error, eventId: event.id, attempt: job.retryCount + 1 }, "event handler failed");
-        throw error;
-      }
-    });
+    // Up to 10 jobs a fetch (pg-boss fetches again at once while batches come full), each settled on its
+    // own: a throw retries that event with backoff, a PermanentEventError dead-letters it at once.
+    // NOTIFY wakes the worker; the poll is only a backstop (retries are not announced by NOTIFY).
+    await this.#boss.work<DomainEvent<T>>(
+      queue,
+      { batchSize: 10, perJobResults: true, notifyPollingIntervalSeconds: 2, pollingIntervalSeconds: 2 },
+      async (jobs) => {
+        const results: { id: string; status: "completed" | "failed" | "deadletter"; output?: object }[] = [];
+        for (const job of jobs) {
+          const event = job.data;
+          const started = Date.now();
+          try {
+            await handler(event);
+            log.debug({ eventId: event.id, ms: Date.now() - started }, "event handled");
+            results.push({ id: job.id, status: "completed" });
+          } catch (error) {
+            const permanent = error instanceof PermanentEventError;
+            log.warn({ err: error, eventId: event.id, attempt: job.retryCount + 1, permanent }, "event handler failed");
+            results.push({
+              id: job.id,
+              status: permanent ? "deadletter" : "failed",
+              output: { message: (error as Error).message },
+            });
+          }
+        }
+        return results;
+      },
+    );
   }
 
   async stop(): Promise<void> {
