@@ -1,10 +1,10 @@
 import "reflect-metadata";
 import { buildSubgraphSchema, type GraphQLResolverMap, printSubgraphSchema } from "@apollo/subgraph";
 import { printSchemaWithDirectives } from "@graphql-tools/utils";
+import { createPubSub } from "@graphql-yoga/subscription";
 import { type GraphQLSchema, parse } from "graphql";
 import { GraphQLDateTime } from "graphql-scalars";
-import { createPubSub } from "@graphql-yoga/subscription";
-import { type BuildSchemaOptions, buildSchema, createResolversMap } from "type-graphql";
+import { type BuildSchemaOptions, buildSchema, createResolversMap, getMetadataStorage } from "type-graphql";
 
 /** The federation spec version our subgraphs link; composition 2.14 rejects newer. */
 export const FEDERATION_VERSION = "v2.14";
@@ -28,6 +28,7 @@ export interface FederatedSchemaOptions extends Omit<BuildSchemaOptions, "skipCh
  */
 export async function buildFederatedSchema(options: FederatedSchemaOptions): Promise<GraphQLSchema> {
   const { referenceResolvers = {}, ...buildOptions } = options;
+  orderParametersAsWritten();
   const schema = await buildSchema({
     scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],
     // type-graphql wants one even when every subscription brings its own `subscribe` (ours do).
@@ -46,3 +47,29 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
 
 /** The subgraph SDL as composition reads it (what `schema.graphql` holds). */
 export const printSubgraphSdl = (schema: GraphQLSchema): string => `${printSubgraphSchema(schema).trim()}\n`;
+
+/**
+ * Parameter decorators run from the last parameter to the first, so
+ * type-graphql records (and prints) arguments in reverse. Put each method's
+ * parameters back in the order they are written, so `products(first, after,
+ * filter, sort)` reads as the API contract does.
+ */
+function orderParametersAsWritten(): void {
+  const params = getMetadataStorage().params as { target: object; methodName: string; index: number }[];
+  const groups = new Map<object, Map<string, number[]>>();
+  params.forEach((param, position) => {
+    const byMethod = groups.get(param.target) ?? new Map<string, number[]>();
+    groups.set(param.target, byMethod);
+    const positions = byMethod.get(param.methodName) ?? [];
+    byMethod.set(param.methodName, positions);
+    positions.push(position);
+  });
+  for (const byMethod of groups.values()) {
+    for (const positions of byMethod.values()) {
+      const sorted = positions.map((p) => params[p] as (typeof params)[number]).sort((a, b) => a.index - b.index);
+      positions.forEach((p, k) => {
+        params[p] = sorted[k] as (typeof params)[number];
+      });
+    }
+  }
+}
