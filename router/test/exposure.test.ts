@@ -102,8 +102,12 @@ describe("in production (NODE_ENV=production)", () => {
       path: ["updateParcel"],
       extensions: { code: "INTERNAL_SERVER_ERROR" },
     });
-    const development = await post(stack.router.url, { query: failing });
-    expect(development.body.errors?.[0]?.extensions?.stacktrace).toBeDefined();
+    // Development shows stack traces on errors (not on unexpected ones, which are masked everywhere).
+    const typo = { query: "{ courierCont }" };
+    expect((await post(stack.router.url, typo)).body.errors?.[0]?.extensions?.stacktrace).toBeDefined();
+    expect((await post(production.url, typo)).body.errors?.[0]?.extensions).toEqual({
+      code: "GRAPHQL_VALIDATION_FAILED",
+    });
   });
 
   it("allows only the configured origins (CORS_ORIGINS)", async () => {
