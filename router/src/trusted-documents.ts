@@ -20,7 +20,7 @@ export type Resolution = { query: string } | { error: GraphQLError };
  * The trusted-documents allow-list (TRUSTED_DOCUMENTS=path/to/manifest.json):
  * when set, the router runs only these operations, named by the sha256 of
  * their text. Reads GraphQL Code Generator's `persisted-documents.json`
- * (`{ "<sha256>": "<document>" }`) and Apollo's persisted query manifest
+ * (`{ "sha256:<hex>": "<document>" }`, the prefix optional) and Apollo's persisted query manifest
  * (`{ "format": "apollo-persisted-query-manifest", "operations": [{ "id", "body" }] }`).
  */
 export class TrustedDocuments {
@@ -53,9 +53,11 @@ export class TrustedDocuments {
         if (typeof operation.id === "string") documents.set(operation.id, operation.body);
       }
     } else if (isObject(manifest)) {
-      for (const [hash, document] of Object.entries(manifest)) {
+      for (const [key, document] of Object.entries(manifest)) {
+        // GraphQL Code Generator writes "sha256:<hex>" keys.
+        const hash = key.replace(/^sha256:/, "");
         if (typeof document !== "string" || sha256(document) !== hash) {
-          problems.push(`TRUSTED_DOCUMENTS: the document under ${hash} does not have that sha256`);
+          problems.push(`TRUSTED_DOCUMENTS: the document under ${key} does not have that sha256`);
         } else documents.set(hash, document);
       }
     } else problems.push("TRUSTED_DOCUMENTS: the manifest must be a JSON object");
