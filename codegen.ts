@@ -28,8 +28,6 @@ const config: CodegenConfig = {
       },
     },
   },
-  // Biome's formatting, so `npm run lint` passes on them (the client preset's `any`s are only warnings).
-  hooks: { afterAllFileWrite: ["biome check --write"] },
 };
 
 export default config;
