@@ -192,12 +192,23 @@ export function clientWebSocket(options: ClientWebSocketOptions): WebSocketEndpo
         if (!connection) return [internalError()];
         // Checked before anything awaits: a burst of subscribe messages cannot slip past the cap.
         if (connection.reserved.size >= options.maxSubscriptionsPerConnection) {
+          metrics.operations.inc({
+            operation: payload.operationName ?? "anonymous",
+            type: "subscription",
+            outcome: "error",
+          });
           return [tooManySubscriptions(options.maxSubscriptionsPerConnection)];
         }
         connection.reserved.add(id);
         try {
           const prepared = prepare(connection, id, payload);
-          if (Array.isArray(prepared)) connection.reserved.delete(id);
+          const refused = Array.isArray(prepared);
+          if (refused) connection.reserved.delete(id);
+          metrics.operations.inc({
+            operation: payload.operationName ?? "anonymous",
+            type: "subscription",
+            outcome: refused ? "error" : "success",
+          });
           return prepared;
         } catch (error) {
           connection.reserved.delete(id);
@@ -205,7 +216,17 @@ export function clientWebSocket(options: ClientWebSocketOptions): WebSocketEndpo
           return [internalError()];
         }
       },
-      subscribe: (args: ExecutionArgs) => options.relay.start(args.contextValue as Subscription),
+      subscribe: (args: ExecutionArgs) => {
+        const subscription = args.contextValue as Subscription;
+        try {
+          return options.relay.start(subscription);
+        } catch (error) {
+          // Never throw here: graphql-ws would close the socket and every subscription on it.
+          subscription.onEnd();
+          log.error({ err: error }, "subscription could not start");
+          return { errors: [internalError()] };
+        }
+      },
       onNext: (_ctx, _id, _payload, _args, result): FormattedExecutionResult | undefined => {
         if (!result.errors?.length) return undefined;
         const errors = result.errors.map(format);

@@ -78,7 +78,26 @@ export class SubscriptionRelay {
         stream.end({ errors: [internalError()] });
       });
     };
-    unsubscribe = this.upstream.subscribe(
+    try {
+      unsubscribe = this.subscribeUpstream(plan, caller, request, stream, enqueue, variables, expired);
+    } catch (error) {
+      request.log.error({ err: error }, "upstream subscription failed");
+      stream.end({ errors: [internalError()] });
+    }
+    return stream;
+  }
+
+  private subscribeUpstream(
+    plan: SubscriptionPlan,
+    caller: Caller,
+    request: Subscription["request"],
+    stream: EventStream<ExecutionResult>,
+    enqueue: (work: () => Promise<void> | void) => void,
+    variables: Record<string, unknown>,
+    expired: () => ExecutionResult,
+  ): () => void {
+    const { primary } = plan;
+    return this.upstream.subscribe(
       primary.serviceName,
       {
         query: primary.operation,
@@ -109,7 +128,6 @@ export class SubscriptionRelay {
         complete: () => enqueue(() => stream.end()),
       },
     );
-    return stream;
   }
 
   /** Completes every subscription (graceful shutdown) and waits, at most `timeoutMs`, for clients to be told. */
