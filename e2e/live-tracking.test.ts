@@ -113,7 +113,9 @@ async function until(condition: () => boolean, ms = 10_000): Promise<void> {
 
 describe("orderUpdated through the router", () => {
   it("delivers each status change, with fields of four subgraphs, within a second of the change", async () => {
-    const live = () => (stack.subgraphs.orders?.services as { live: { listenerCount: number } }).live;
+    const ordersSubgraph = stack.subgraphs.orders;
+    if (!ordersSubgraph) throw new Error("no orders subgraph");
+    const live = () => (ordersSubgraph.services as { live: { listenerCount: number } }).live;
     const before = live().listenerCount;
     const tracking = subscribe(customer.accessToken);
     // Open upstream: orders listens for it.
