@@ -142,5 +142,7 @@ export class SubscriptionRelay {
       }),
     ]);
     clearTimeout(timer);
+    // graphql-ws sends each `complete` right after the stream's end: let it, before the sockets close.
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
