@@ -4,8 +4,10 @@
  *   router/supergraph.graphql         composed from supergraph.yaml
  *   router/schema.graphql             the client-facing API schema
  * With --check, writes nothing and fails when any file is stale.
+ *   e2e/generated/                    typed client documents (GraphQL Code Generator, codegen.ts)
  * With --compose-only, composes the existing subgraph files (npm run compose).
  */
+import { spawnSync } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { printSubgraphSdl, subgraphSchema } from "@retailer/kit";
@@ -59,6 +61,20 @@ try {
   }
   throw error;
 }
+
+// Typed documents for clients, from the API schema just written (codegen's own --check compares).
+const codegen = spawnSync(
+  process.execPath,
+  [path.join(ROOT, "node_modules/@graphql-codegen/cli/cjs/bin.js"), "--config", "codegen.ts", ...(check ? ["--check"] : [])],
+  { cwd: ROOT, encoding: "utf8" },
+);
+if (codegen.status !== 0) {
+  if (check) stale.push("e2e/generated/ (typed documents)");
+  else {
+    console.error(codegen.stdout, codegen.stderr);
+    process.exit(1);
+  }
+} else if (!check) console.log("wrote e2e/generated/");
 
 if (stale.length > 0) {
   console.error(
