@@ -105,7 +105,8 @@ function pageSize(walk: Walk, node: FieldNode, field: GraphQLField<unknown, unkn
     const definition = field.args.find((arg) => arg.name === argumentName);
     if (!definition) continue;
     const given = node.arguments?.find((arg) => arg.name.value === argumentName)?.value;
-    const value = given ? argumentValue(walk, given) : definition.defaultValue;
+    // An absent variable leaves the argument's default, as in execution.
+    const value = (given ? argumentValue(walk, given) : undefined) ?? definition.defaultValue;
     if (typeof value === "number" && Number.isFinite(value)) return Math.max(0, Math.floor(value));
   }
   return undefined;
