@@ -65,7 +65,12 @@ try {
 // Typed documents for clients, from the API schema just written (codegen's own --check compares).
 const codegen = spawnSync(
   process.execPath,
-  [path.join(ROOT, "node_modules/@graphql-codegen/cli/cjs/bin.js"), "--config", "codegen.ts", ...(check ? ["--check"] : [])],
+  [
+    path.join(ROOT, "node_modules/@graphql-codegen/cli/cjs/bin.js"),
+    "--config",
+    "codegen.ts",
+    ...(check ? ["--check"] : []),
+  ],
   { cwd: ROOT, encoding: "utf8" },
 );
 if (codegen.status !== 0) {
