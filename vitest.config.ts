@@ -21,6 +21,7 @@ export default defineConfig({
       "e2e/**/*.test.ts",
       "scripts/**/*.test.ts",
       "deploy/test/**/*.test.ts",
+      "bench/test/**/*.test.ts",
     ],
     setupFiles: ["reflect-metadata"],
     testTimeout: 30_000,
