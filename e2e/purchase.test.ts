@@ -129,5 +129,24 @@ describe("a customer's purchase across the six subgraphs", () => {
       customer.headers,
     );
     expect(mine.data?.me.orders.nodes).toEqual([{ status: "SHIPPED", payment: { status: "SUCCEEDED" } }]);
+
+    // Business metrics for the dashboards, from each service's /metrics.
+    const metric = async (service: string, line: RegExp) => {
+      const text = await (await fetch(new URL("/metrics", stack.subgraphs[service]?.url))).text();
+      return Number(
+        text
+          .split("\n")
+          .find((l) => line.test(l))
+          ?.split(" ")
+          .at(-1) ?? Number.NaN,
+      );
+    };
+    expect(await metric("orders", /^retailer_orders_total\{event="placed"/)).toBe(1);
+    expect(await metric("orders", /^retailer_orders_total\{event="paid"/)).toBe(1);
+    expect(await metric("orders", /^retailer_orders_total\{event="shipped"/)).toBe(1);
+    expect(await metric("payments", /^retailer_payments_total\{outcome="succeeded"/)).toBe(1);
+    expect(
+      await metric("notifications", /^retailer_notifications_total\{channel="EMAIL",status="sent"/),
+    ).toBeGreaterThanOrEqual(3);
   });
 });

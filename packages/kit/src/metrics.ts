@@ -60,3 +60,13 @@ export function createMetrics(service: string) {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** A business counter of a service (orders placed, payments settled, messages sent), on its registry. */
+export function businessCounter<L extends string>(
+  metrics: Metrics,
+  name: string,
+  help: string,
+  labelNames: readonly L[],
+) {
+  return new Counter<L>({ name, help, labelNames, registers: [metrics.registry] });
+}

@@ -1,4 +1,4 @@
-import type { SubgraphDefinition } from "@retailer/kit";
+import { businessCounter, type SubgraphDefinition } from "@retailer/kit";
 import { z } from "zod";
 import { selectChannels } from "./channels/index.js";
 import type { NotificationsServices } from "./context.js";
@@ -57,7 +57,7 @@ export const notifications: SubgraphDefinition<
   referenceResolvers: { Notification: notificationReference, User: userReference },
   loaders: createLoaders,
   env,
-  setup: async ({ db, config, log, bus, internal }) => {
+  setup: async ({ db, config, log, bus, internal, metrics }) => {
     const channels = selectChannels(config, (entry) => log.info({ outbox: entry }, "outbox message"));
     if (channels.email.provider === "outbox") {
       log.warn("RESEND_API_KEY is not set: emails go to the outbox (stored as SENT and logged), none is sent");
@@ -77,7 +77,15 @@ export const notifications: SubgraphDefinition<
       await jobs.stop().catch(() => {});
       throw error;
     }
-    const deliverer = new Deliverer(db, channels, log.child({ component: "delivery" }));
+    const delivered = businessCounter(
+      metrics,
+      "retailer_notifications_total",
+      "Messages sent or failed for good, by channel.",
+      ["channel", "status"],
+    );
+    const deliverer = new Deliverer(db, channels, log.child({ component: "delivery" }), (channel, status) =>
+      delivered.inc({ channel, status }),
+    );
     const handlers = new NotificationHandlers({
       db,
       jobs,

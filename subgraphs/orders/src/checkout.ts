@@ -58,6 +58,8 @@ export class Checkout {
     private readonly bus: EventBus,
     private readonly pricing: PricingRules,
     private readonly log: Logger,
+    /** Counts orders placed (not repeats of one). */
+    private readonly placed: () => void = () => {},
   ) {}
 
   async run(viewer: Viewer | null, input: CheckoutInput, requestId: string): Promise<CheckoutResult> {
@@ -86,92 +88,98 @@ export class Checkout {
     let reserved = false;
     let paid = false;
     try {
-      return await this.db.transaction().execute(async (trx) => {
-        const held = await lockClaim(trx, orderId);
-        if (!held) throw new Retry();
-        if (held.completed) {
-          const [order] = await findOrdersByIds(trx, [orderId]);
-          if (!order) throw new Error(`claim ${orderId} completed without its order`);
-          return { order, guest: order.customer_id === null };
-        }
-        const cart = await this.services.cart(input.cartId, call).catch(rethrowAs(unavailable("The cart")));
-        if (!cart || (cart.customerId !== null && cart.customerId !== customerId)) {
-          throw fail("NOT_FOUND", "No such cart.", ["input", "cartId"]);
-        }
-        if (cart.status !== "OPEN")
-          throw fail("CART_NOT_OPEN", "This cart was checked out or merged already.", ["input", "cartId"]);
-        if (cart.lines.length === 0) throw fail("CART_EMPTY", "The cart is empty.", ["input", "cartId"]);
-        const email = await this.#email(customerId, input.email, call);
-        const address = await this.#address(customerId, input, call);
+      return await this.db
+        .transaction()
+        .execute(async (trx) => {
+          const held = await lockClaim(trx, orderId);
+          if (!held) throw new Retry();
+          if (held.completed) {
+            const [order] = await findOrdersByIds(trx, [orderId]);
+            if (!order) throw new Error(`claim ${orderId} completed without its order`);
+            return { order, guest: order.customer_id === null };
+          }
+          const cart = await this.services.cart(input.cartId, call).catch(rethrowAs(unavailable("The cart")));
+          if (!cart || (cart.customerId !== null && cart.customerId !== customerId)) {
+            throw fail("NOT_FOUND", "No such cart.", ["input", "cartId"]);
+          }
+          if (cart.status !== "OPEN")
+            throw fail("CART_NOT_OPEN", "This cart was checked out or merged already.", ["input", "cartId"]);
+          if (cart.lines.length === 0) throw fail("CART_EMPTY", "The cart is empty.", ["input", "cartId"]);
+          const email = await this.#email(customerId, input.email, call);
+          const address = await this.#address(customerId, input, call);
 
-        const reservation = await this.services
-          .reserve(
-            orderId,
-            cart.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
-            call,
-          )
-          .catch(rethrowAs(unavailable("Stock")));
-        if (!reservation.ok) throw outOfStock(reservation);
-        reserved = true;
-        // Lines in the order the customer added them to the cart.
-        const position = new Map(cart.lines.map((l, i) => [l.variantId, i]));
-        reservation.lines.sort((a, b) => (position.get(a.variantId) ?? 0) - (position.get(b.variantId) ?? 0));
+          const reservation = await this.services
+            .reserve(
+              orderId,
+              cart.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
+              call,
+            )
+            .catch(rethrowAs(unavailable("Stock")));
+          if (!reservation.ok) throw outOfStock(reservation);
+          reserved = true;
+          // Lines in the order the customer added them to the cart.
+          const position = new Map(cart.lines.map((l, i) => [l.variantId, i]));
+          reservation.lines.sort((a, b) => (position.get(a.variantId) ?? 0) - (position.get(b.variantId) ?? 0));
 
-        const currency = onlyCurrency(reservation);
-        const totals = priceOrder(reservation.lines, address.country, this.pricing);
-        const order = await insertOrder(trx, {
-          id: orderId,
-          customer_id: customerId,
-          email,
-          status: "PENDING_PAYMENT",
-          currency,
-          ...totals,
-          shipping_address: JSON.stringify(address),
-          tracking_number: null,
-          carrier: null,
-          cart_id: input.cartId,
-          cancel_reason: null,
-        });
-        await insertOrderLines(
-          trx,
-          reservation.lines.map((l, position) => ({
-            order_id: orderId,
-            position,
-            variant_id: l.variantId,
-            product_id: l.productId,
-            product_name: l.productName,
-            variant_name: l.variantName,
-            sku: l.sku,
-            quantity: l.quantity,
-            unit_price: l.unitPrice,
-            line_total: l.unitPrice * l.quantity,
-          })),
-        );
-        await insertStatusChange(trx, {
-          orderId,
-          from: null,
-          to: "PENDING_PAYMENT",
-          note: "placed",
-          actor: customerId ?? "guest",
-        });
-        await this.bus.publish(trx, "order.placed", { orderId, cartId: input.cartId, customerId }, { requestId });
-        await this.lifecycle.publishChange(trx, order, null, { requestId });
-
-        paid = true;
-        await this.services
-          .createPayment({ orderId, customerId, email, amount: totals.total, currency }, call)
-          .catch((error: unknown) => {
-            const code = error instanceof InternalCallError ? error.code : undefined;
-            throw fail(
-              code === "PAYMENT_FAILED" ? "PAYMENT_FAILED" : "PAYMENT_UNAVAILABLE",
-              code === "PAYMENT_FAILED"
-                ? "The payment could not be set up; nothing was charged."
-                : "Payments are unavailable right now; nothing was charged. Try again.",
-            );
+          const currency = onlyCurrency(reservation);
+          const totals = priceOrder(reservation.lines, address.country, this.pricing);
+          const order = await insertOrder(trx, {
+            id: orderId,
+            customer_id: customerId,
+            email,
+            status: "PENDING_PAYMENT",
+            currency,
+            ...totals,
+            shipping_address: JSON.stringify(address),
+            tracking_number: null,
+            carrier: null,
+            cart_id: input.cartId,
+            cancel_reason: null,
           });
-        await completeClaim(trx, orderId);
-        return { order, guest: customerId === null };
-      });
+          await insertOrderLines(
+            trx,
+            reservation.lines.map((l, position) => ({
+              order_id: orderId,
+              position,
+              variant_id: l.variantId,
+              product_id: l.productId,
+              product_name: l.productName,
+              variant_name: l.variantName,
+              sku: l.sku,
+              quantity: l.quantity,
+              unit_price: l.unitPrice,
+              line_total: l.unitPrice * l.quantity,
+            })),
+          );
+          await insertStatusChange(trx, {
+            orderId,
+            from: null,
+            to: "PENDING_PAYMENT",
+            note: "placed",
+            actor: customerId ?? "guest",
+          });
+          await this.bus.publish(trx, "order.placed", { orderId, cartId: input.cartId, customerId }, { requestId });
+          await this.lifecycle.publishChange(trx, order, null, { requestId });
+
+          paid = true;
+          await this.services
+            .createPayment({ orderId, customerId, email, amount: totals.total, currency }, call)
+            .catch((error: unknown) => {
+              const code = error instanceof InternalCallError ? error.code : undefined;
+              throw fail(
+                code === "PAYMENT_FAILED" ? "PAYMENT_FAILED" : "PAYMENT_UNAVAILABLE",
+                code === "PAYMENT_FAILED"
+                  ? "The payment could not be set up; nothing was charged."
+                  : "Payments are unavailable right now; nothing was charged. Try again.",
+              );
+            });
+          await completeClaim(trx, orderId);
+          return { order, guest: customerId === null, placed: true };
+        })
+        .then((result) => {
+          if ("placed" in result) this.placed();
+          return { order: result.order, guest: result.guest };
+        });
     } catch (error) {
       if (error instanceof Retry) return this.run(viewer, input, requestId);
       await this.#compensate(orderId, { reserved, paid }, call);

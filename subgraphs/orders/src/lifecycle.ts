@@ -30,10 +30,13 @@ export class Lifecycle {
   constructor(
     private readonly db: Kysely<OrdersDatabase>,
     private readonly eventBus: EventBus,
+    /** retailer_orders_total{event}: each committed change, by the status it reached. */
+    private readonly count: (event: string) => void = () => {},
   ) {}
 
   async transition(orderId: string, to: OrderStatus, actor: Actor, options: TransitionOptions = {}): Promise<OrderRow> {
-    return this.db.transaction().execute(async (trx) => {
+    let changed = false;
+    const order = await this.db.transaction().execute(async (trx) => {
       const order = isUuid(orderId) ? await lockOrder(trx, orderId) : undefined;
       if (!order) throw new UserErrors(userError("NOT_FOUND", "No such order.", ["id"]));
       if (options.once && !(await firstDelivery(trx, options.once.eventId, options.once.handler))) return order;
@@ -55,8 +58,11 @@ export class Lifecycle {
         actor: options.by ?? actor,
       });
       await this.publishChange(trx, updated, order.status, options);
+      changed = true;
       return updated;
     });
+    if (changed) this.count(to.toLowerCase());
+    return order;
   }
 
   /** order.status_changed plus the live-update notification, inside `trx`. */

@@ -1,4 +1,4 @@
-import type { SubgraphDefinition } from "@retailer/kit";
+import { businessCounter, type SubgraphDefinition } from "@retailer/kit";
 import { z } from "zod";
 import { Checkout } from "./checkout.js";
 import type { OrdersServices } from "./context.js";
@@ -42,10 +42,18 @@ export const orders: SubgraphDefinition<OrdersDatabase, OrdersLoaders, OrdersSer
   referenceResolvers: { Order: orderReference, User: userReference },
   loaders: createLoaders,
   env,
-  setup: ({ db, bus, config, internal, log }) => {
-    const lifecycle = new Lifecycle(db, bus);
+  setup: ({ db, bus, config, internal, log, metrics }) => {
+    const orders = businessCounter(
+      metrics,
+      "retailer_orders_total",
+      "Orders placed, and each change by the status reached.",
+      ["event"],
+    );
+    const lifecycle = new Lifecycle(db, bus, (event) => orders.inc({ event }));
     const live = new LiveUpdates(config.DATABASE_URL, log);
-    const checkout = new Checkout(db, new Services(internal), lifecycle, bus, config.ORDER_PRICING, log);
+    const checkout = new Checkout(db, new Services(internal), lifecycle, bus, config.ORDER_PRICING, log, () =>
+      orders.inc({ event: "placed" }),
+    );
     let sweep: ReturnType<typeof startUnpaidSweep> | undefined;
     return {
       services: {

@@ -203,8 +203,10 @@ export class Payments {
           });
           if (plan.publish === "payment.succeeded") {
             await this.deps.bus.publish(trx, "payment.succeeded", paymentSucceeded(updated));
+            this.deps.count?.("succeeded");
           } else if (plan.publish === "payment.failed") {
             await this.deps.bus.publish(trx, "payment.failed", paymentFailed(updated));
+            this.deps.count?.("failed");
           }
           return { outcome: "applied", payment: updated };
         }

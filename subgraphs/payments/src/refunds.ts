@@ -22,6 +22,8 @@ export interface PaymentsDeps {
   bus: EventBus;
   provider: PaymentProvider;
   log: Logger;
+  /** retailer_payments_total{outcome}: counts payments that succeeded, failed or were refunded. */
+  count?: (outcome: "succeeded" | "failed" | "refunded") => void;
 }
 
 /** What became of a refund sent to the provider. */
@@ -176,6 +178,7 @@ export class Refunds {
     }
     const updated = await updatePayment(trx, payment.id, { status, amount_refunded: amountRefunded });
     await this.deps.bus.publish(trx, "payment.refunded", paymentRefunded(updated, refund));
+    this.deps.count?.("refunded");
     return updated;
   }
 

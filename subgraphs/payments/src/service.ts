@@ -1,4 +1,4 @@
-import { ConfigError, type SubgraphDefinition } from "@retailer/kit";
+import { businessCounter, ConfigError, type SubgraphDefinition } from "@retailer/kit";
 import { z } from "zod";
 import type { PaymentsServices } from "./context.js";
 import type { PaymentsDatabase } from "./db/database.js";
@@ -44,7 +44,7 @@ export const payments: SubgraphDefinition<PaymentsDatabase, PaymentsLoaders, Pay
   referenceResolvers: { Order: orderReference, Payment: paymentReference, Refund: refundReference },
   loaders: createLoaders,
   env,
-  setup: ({ db, bus, config, log }) => {
+  setup: ({ db, bus, config, log, metrics }) => {
     if (config.STRIPE_SECRET_KEY?.trim() && !config.STRIPE_WEBHOOK_SECRET?.trim()) {
       throw new ConfigError([
         "STRIPE_WEBHOOK_SECRET: required when STRIPE_SECRET_KEY is set (payments settle only through verified webhooks)",
@@ -61,7 +61,8 @@ export const payments: SubgraphDefinition<PaymentsDatabase, PaymentsLoaders, Pay
       allowTestProvider: config.PAYMENTS_ALLOW_TEST_PROVIDER,
     });
     log.info({ provider: provider.name }, "payment provider selected");
-    const deps = { db, bus, provider, log };
+    const payments = businessCounter(metrics, "retailer_payments_total", "Payments by outcome.", ["outcome"]);
+    const deps = { db, bus, provider, log, count: (outcome: string) => payments.inc({ outcome }) };
     const refunds = new Refunds(deps);
     const service = new Payments(deps, refunds);
     const webhookSecret = provider.name === "STRIPE" ? config.STRIPE_WEBHOOK_SECRET?.trim() : undefined;

@@ -30,6 +30,8 @@ export class Deliverer {
     private readonly db: Kysely<NotificationsDatabase>,
     private readonly channels: SelectedChannels,
     private readonly log: Logger,
+    /** Counts each message sent, and each failed for good. */
+    private readonly count: (channel: string, status: "sent" | "failed") => void = () => {},
   ) {}
 
   deliver(job: JobInfo<DeliveryJob>): Promise<JobOutcome> {
@@ -46,6 +48,7 @@ export class Deliverer {
       try {
         const { providerId } = await this.#send(message, job.data.content);
         await recordSent(trx, id, { attempts, provider, providerId, sentAt: new Date() });
+        this.count(message.channel, "sent");
         this.log.info(
           { notificationId: id, template: message.template, channel: message.channel, provider, attempts },
           "message sent",
@@ -56,6 +59,7 @@ export class Deliverer {
         const retryable = !(error instanceof DeliveryError) || error.retryable;
         const final = !retryable || job.retryCount >= job.retryLimit;
         await recordFailure(trx, id, { attempts, lastError, provider, final });
+        if (final) this.count(message.channel, "failed");
         this.log.warn(
           { notificationId: id, template: message.template, channel: message.channel, attempts, final, lastError },
           final ? "message failed for good" : "message failed, will retry",
