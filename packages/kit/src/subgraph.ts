@@ -5,7 +5,7 @@ import type { Kysely } from "kysely";
 import type { Migration } from "kysely/migration";
 import type { NonEmptyArray } from "type-graphql";
 import { z } from "zod";
-import { createTokenVerifier, remoteKeys, viewerFromHeader } from "./auth/tokens.js";
+import { createTokenVerifier, remoteKeys, type VerifiedToken, viewerFromHeader } from "./auth/tokens.js";
 import type { Viewer } from "./auth/viewer.js";
 import { authEnv, baseEnv, loadConfig, port } from "./config.js";
 import { createDatabase, type Database, migrate, migrationsApplied } from "./db.js";
@@ -160,6 +160,21 @@ export async function startSubgraph<DB, L, S, E extends z.ZodRawShape>(
     });
     const schema = await subgraphSchema(definition);
     const services = setup?.services as S;
+    /** One context shape for HTTP requests and subscriptions. */
+    const contextFor = (
+      request: { requestId: string; clientIp: string; log: Logger },
+      token: VerifiedToken | null,
+    ): SubgraphContext<DB, L, S> => ({
+      requestId: request.requestId,
+      clientIp: request.clientIp,
+      log: request.log,
+      db: database.db,
+      loaders: definition.loaders(database.db),
+      viewer: token?.viewer ?? null,
+      tokenExpiresAt: token?.expiresAt ?? null,
+      bus,
+      services,
+    });
     const server = await startGraphQLServer<SubgraphContext<DB, L, S>>({
       name: definition.name,
       host: config.HOST,
@@ -172,18 +187,7 @@ export async function startSubgraph<DB, L, S, E extends z.ZodRawShape>(
       requireSignature: config.INTERNAL_SECRET,
       context: async (request: RequestInfo) => {
         const header = request.headers.authorization;
-        const token = await viewerFromHeader(typeof header === "string" ? header : undefined, verify);
-        return {
-          requestId: request.requestId,
-          clientIp: request.clientIp,
-          log: request.log,
-          db: database.db,
-          loaders: definition.loaders(database.db),
-          viewer: token?.viewer ?? null,
-          tokenExpiresAt: token?.expiresAt ?? null,
-          bus,
-          services,
-        };
+        return contextFor(request, await viewerFromHeader(typeof header === "string" ? header : undefined, verify));
       },
       ...(setup?.routes ? { routes: setup.routes } : {}),
       // graphql-ws for the router when the schema has a Subscription type (see subscriptions/subgraph-websocket.ts).
@@ -195,17 +199,7 @@ export async function startSubgraph<DB, L, S, E extends z.ZodRawShape>(
               log,
               metrics,
               production: config.NODE_ENV === "production",
-              context: ({ requestId, clientIp, log: requestLog, token }) => ({
-                requestId,
-                clientIp,
-                log: requestLog,
-                db: database.db,
-                loaders: definition.loaders(database.db),
-                viewer: token?.viewer ?? null,
-                tokenExpiresAt: token?.expiresAt ?? null,
-                bus,
-                services,
-              }),
+              context: (request) => contextFor(request, request.token),
               // Each event is resolved with fresh loaders, so no event reads another's cached rows.
               beforeEachEvent: (context) => {
                 context.loaders = definition.loaders(database.db);

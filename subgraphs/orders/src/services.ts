@@ -1,4 +1,4 @@
-import type { CallOptions, InternalClient } from "@retailer/kit";
+import type { CallOptions, CleanAddress, InternalClient } from "@retailer/kit";
 
 /*
  * The calls checkout makes to other services' internal (@inaccessible)
@@ -28,16 +28,8 @@ export interface Reservation {
   userErrors: { code: string; message: string }[];
 }
 
-export interface SavedAddress {
-  name: string;
-  line1: string;
-  line2: string | null;
-  city: string;
-  region: string | null;
-  postalCode: string;
-  country: string;
-  phone: string | null;
-}
+/** A saved address as users answers it: the same shape as a validated new one. */
+export type SavedAddress = CleanAddress;
 
 export class Services {
   constructor(private readonly client: InternalClient) {}

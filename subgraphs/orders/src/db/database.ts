@@ -1,19 +1,12 @@
+import type { CleanAddress } from "@retailer/kit";
 import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
 export type OrderStatus = "PENDING_PAYMENT" | "PAID" | "SHIPPED" | "DELIVERED" | "CANCELLED" | "REFUNDED";
 
-export interface AddressJson {
-  name: string;
-  line1: string;
-  line2: string | null;
-  city: string;
-  region: string | null;
-  postalCode: string;
-  country: string;
-  phone: string | null;
-}
+/** The shipping address as stored with the order: the shape kit's validateAddress answers. */
+export type AddressJson = CleanAddress;
 
 export interface OrderTable {
   id: string;
