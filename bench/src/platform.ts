@@ -12,7 +12,7 @@ import { createWriteStream, existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { freePort } from "./postgres.js";
-import { type ProcSample, resetPeak, sample } from "./proc.js";
+import { machineCpu, type ProcSample, processTree, resetPeak, sample, sampleTree } from "./proc.js";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 export const SUBGRAPHS = ["users", "catalog", "cart", "orders", "payments", "notifications"] as const;
@@ -217,16 +217,24 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
   };
 }
 
-/** CPU and memory of a set of named processes, taken together. */
+/** CPU and memory of a set of named processes (a tree counts a process and its descendants), taken together. */
 export class ProcessMeter {
-  constructor(private readonly processes: Map<string, number>) {}
+  private readonly processes = new Map<string, { pid: number; tree: boolean }>();
+
+  constructor(initial: Map<string, number> = new Map()) {
+    for (const [name, pid] of initial) this.processes.set(name, { pid, tree: false });
+  }
 
   names(): string[] {
     return [...this.processes.keys()];
   }
 
   add(name: string, pid: number): void {
-    this.processes.set(name, pid);
+    this.processes.set(name, { pid, tree: false });
+  }
+
+  addTree(name: string, pid: number): void {
+    this.processes.set(name, { pid, tree: true });
   }
 
   remove(name: string): void {
@@ -235,17 +243,24 @@ export class ProcessMeter {
 
   snapshot(): Map<string, ProcSample> {
     const out = new Map<string, ProcSample>();
-    for (const [name, pid] of this.processes) {
-      const s = sample(pid);
+    for (const [name, { pid, tree }] of this.processes) {
+      const s = tree ? sampleTree(pid) : sample(pid);
       if (s) out.set(name, s);
     }
+    const machine = machineCpu();
+    out.set(MACHINE, { pid: 0, cpuSeconds: machine.busySeconds, rssKb: 0, peakRssKb: 0 });
     return out;
   }
 
   resetPeaks(): void {
-    for (const pid of this.processes.values()) resetPeak(pid);
+    for (const { pid, tree } of this.processes.values()) {
+      for (const p of tree ? processTree(pid) : [pid]) resetPeak(p);
+    }
   }
 }
+
+/** The pseudo-process "all CPUs of the machine" in snapshots: busy CPU seconds of everything. */
+export const MACHINE = "machine";
 
 /** CPU seconds used by each process between two snapshots. */
 export function cpuBetween(before: Map<string, ProcSample>, after: Map<string, ProcSample>): Map<string, number> {
@@ -255,4 +270,37 @@ export function cpuBetween(before: Map<string, ProcSample>, after: Map<string, P
     if (a) out.set(name, a.cpuSeconds - b.cpuSeconds);
   }
   return out;
+}
+
+/** Another instance of a service (e.g. under a CPU profiler) over the same database and subgraphs, on a port of its own. */
+export async function startExtra(
+  platform: Platform,
+  logDir: string,
+  service: ServiceName,
+  label: string,
+  extraNodeArgs: string[] = [],
+): Promise<{ url: string; pid: number; child: ChildProcess; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const log = createWriteStream(path.join(logDir, `${label}.log`));
+  const child = spawn(
+    process.execPath,
+    [...extraNodeArgs, ...nodeArgs(platform.mode), entryOf(service, platform.mode)],
+    {
+      cwd: ROOT,
+      env: {
+        ...platform.env,
+        [`${service.toUpperCase()}_PORT`]: String(port),
+        PORT: String(port),
+        RETAILER_EXIT_WITH_PARENT: "true",
+      },
+      stdio: ["pipe", "pipe", "pipe"],
+    },
+  );
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  if (!(await waitReady(`http://127.0.0.1:${port}/ready`, 60_000, child))) {
+    await stopChild(child);
+    throw new Error(`${label} did not become ready`);
+  }
+  return { url: `http://127.0.0.1:${port}/graphql`, pid: child.pid as number, child, stop: () => stopChild(child) };
 }

@@ -54,7 +54,10 @@ export async function query<T extends pg.QueryResultRow = Record<string, unknown
 export async function startServer(log: (line: string) => void): Promise<BenchServer> {
   const given = process.env.DATABASE_URL;
   if (given) {
-    const [row] = await query<{ v: string }>(withDatabase(given, "postgres"), "show server_version");
+    const [row] = await query<{ v: string }>(
+      withDatabase(given, "postgres"),
+      "select current_setting('server_version') as v",
+    );
     log(`PostgreSQL: the server in DATABASE_URL (${row?.v})`);
     return { url: withDatabase(given, "postgres"), embedded: false, version: row?.v ?? "?", stop: async () => {} };
   }
@@ -89,7 +92,7 @@ export async function startServer(log: (line: string) => void): Promise<BenchSer
   const postmasterPid = existsSync(pidFile)
     ? Number.parseInt(readFileSync(pidFile, "utf8").split("\n")[0] ?? "", 10)
     : undefined;
-  const [row] = await query<{ v: string }>(url, "show server_version");
+  const [row] = await query<{ v: string }>(url, "select current_setting('server_version') as v");
   log(`PostgreSQL: embedded ${row?.v} on port ${port} (data in ${dataDir}, removed at the end)`);
   return {
     url,
@@ -144,15 +147,25 @@ export async function resetStatementStats(url: string): Promise<void> {
   await query(url, "select pg_stat_statements_reset()");
 }
 
-/** The statements run most often since the last reset (to name what an operation costs). */
-export async function topStatements(url: string, limit = 5): Promise<{ calls: number; query: string }[]> {
-  const rows = await query<{ calls: string; query: string }>(
+/** The statements that took the most execution time since the last reset (to name what an operation costs). */
+export async function topStatements(
+  url: string,
+  limit = 6,
+): Promise<{ calls: number; meanMs: number; share: number; query: string }[]> {
+  const rows = await query<{ calls: string; mean: number; share: number; query: string }>(
     url,
-    `select calls::bigint as calls, query from pg_stat_statements
+    `select calls::bigint as calls, mean_exec_time as mean,
+            total_exec_time / nullif(sum(total_exec_time) over (), 0) as share, query
+       from pg_stat_statements
       where dbid = (select oid from pg_database where datname = current_database())
         and query not like '%pg_stat_statements%'
-      order by calls desc limit $1`,
+      order by total_exec_time desc limit $1`,
     [limit],
   );
-  return rows.map((r) => ({ calls: Number(r.calls), query: r.query.replace(/\s+/g, " ").slice(0, 140) }));
+  return rows.map((r) => ({
+    calls: Number(r.calls),
+    meanMs: Number(r.mean),
+    share: Number(r.share ?? 0),
+    query: r.query.replace(/\s+/g, " ").slice(0, 160),
+  }));
 }

@@ -123,6 +123,22 @@ export function sampleTree(root: number): ProcSample | undefined {
   };
 }
 
+/** Busy CPU seconds of the whole machine since boot (all cores: user, nice, system, irq, softirq, steal). */
+export function machineCpu(): { busySeconds: number } {
+  const line = readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "";
+  const [, user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).map(Number);
+  const busy = [user, nice, system, irq, softirq, steal].reduce<number>((a, v) => a + (v ?? 0), 0);
+  return { busySeconds: busy / clockTicks() };
+}
+
+export function loadAverage(): string {
+  try {
+    return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+  } catch {
+    return "n/a";
+  }
+}
+
 export interface MachineInfo {
   cores: number;
   cpuModel: string;

@@ -1,0 +1,291 @@
+/**
+ * S2 federation overhead and peers: the same catalog-only query (the S1
+ * listing, first: 24)
+ *   (a) straight to the catalog subgraph (signed, as the router signs),
+ *   (b) through our router,
+ *   (c) through a stock @apollo/gateway + @apollo/server, default settings,
+ *   (d) through Hive Gateway with its defaults,
+ * closed loop at 1, 10 and 50 connections, a fixed rate, and a closed loop at
+ * 10 connections asking 40 different pages in turn, so that no two
+ * requests in flight are identical (Hive merges identical in-flight upstream
+ * requests by default). Targets alternate, repeated; medians. Then a CPU
+ * profile of each gateway under the same load says where its time goes.
+ * Goals (10 connections): (b) >= 0.6x (a); (b) >= 1.5x (c); (b) >= 1.0x (d).
+ */
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { SIGNATURE_HEADER, signRequest } from "@retailer/kit";
+import { alternate, cpuMs, loadHeaders, loadRow, type Measured, med, runsOf, type ShapeSpec } from "../compare.js";
+import { type BenchContext, describeCounts, type Section, table } from "../context.js";
+import { exactCost } from "../exact.js";
+import { type LoadTarget, post, runLoad } from "../load.js";
+import { localSupergraph, type Peer, startHiveGateway, startStockGateway } from "../peers.js";
+import { MACHINE, startExtra } from "../platform.js";
+import { newestProfile, type ProfileSummary, summariseProfile } from "../profile.js";
+import { body, STOREFRONT } from "../queries.js";
+import { fmt, fmtRatio, mb, ratio } from "../stats.js";
+
+const A = "a catalog direct";
+const B = "b our router";
+const C = "c stock Apollo gateway";
+const D = "d Hive Gateway";
+const GATEWAY_PROCESS: Record<string, string> = { [A]: "", [B]: "router", [C]: "stock-gateway", [D]: "hive-gateway" };
+
+export async function s2(ctx: BenchContext): Promise<Section> {
+  const started = performance.now();
+  const { platform, options } = ctx;
+  const peersDir = path.join(ctx.logDir, "s2");
+  await mkdir(peersDir, { recursive: true });
+  const supergraph = await localSupergraph(platform, peersDir);
+  const peers: Peer[] = [];
+  try {
+    const stock = await startStockGateway(platform, supergraph, peersDir);
+    peers.push(stock);
+    const hive = await startHiveGateway(platform, supergraph, peersDir);
+    peers.push(hive);
+    ctx.meter.add("stock-gateway", stock.pid);
+    ctx.meter.addTree("hive-gateway", hive.pid);
+    const catalogUrl = platform.service("catalog").url;
+    const catalogPath = new URL(catalogUrl).pathname;
+    const sign = (b: string) => ({
+      [SIGNATURE_HEADER]: signRequest(platform.secret, { method: "POST", path: catalogPath, body: b }),
+    });
+    const fixedBody = body(STOREFRONT, { first: 24 });
+    const targets: LoadTarget[] = [
+      { name: A, url: catalogUrl, body: fixedBody, nextHeaders: sign },
+      { name: B, url: platform.routerUrl, body: fixedBody },
+      { name: C, url: stock.url, body: fixedBody },
+      { name: D, url: hive.url, body: fixedBody },
+    ];
+    // Fairness: the four answer exactly the same JSON.
+    const answers: string[] = [];
+    for (const target of targets) {
+      const answer = await post(target.url, fixedBody, target.nextHeaders ? target.nextHeaders(fixedBody) : {});
+      answers.push(JSON.stringify(answer.json));
+    }
+    const identical = answers.every((a) => a === answers[0]) && answers[0]?.includes('"nodes"');
+    if (!identical)
+      throw new Error(`S2: the targets answer differently: ${answers.map((a) => a.slice(0, 120)).join(" | ")}`);
+    const exact = new Map<string, Awaited<ReturnType<typeof exactCost>>>();
+    for (const target of targets) {
+      exact.set(target.name, await exactCost(ctx, target.url, fixedBody, target.nextHeaders?.(fixedBody) ?? {}));
+    }
+
+    ctx.meter.resetPeaks();
+    for (const target of targets) await runLoad(target, { connections: 10, durationS: options.quick ? 1 : 2 });
+    const shown = ["router", "stock-gateway", "hive-gateway", "catalog", "postgres", MACHINE];
+    const closed: ShapeSpec[] = [1, 10, 50].map((c) => ({
+      key: `c${c}`,
+      shape: { connections: c, durationS: options.runS },
+    }));
+    const grid = await alternate(ctx, targets, closed, options.reps, (t, s, r) =>
+      ctx.log(`S2 ${t.name} ${s.key}: ${fmt(r.rps)} req/s p99 ${fmt(r.p99, 1)} ms errors ${r.errors}`),
+    );
+    const rate = Math.max(
+      10,
+      Math.round(0.5 * Math.min(...targets.map((t) => med(runsOf(grid, t.name, "c10"), (r) => r.rps)))),
+    );
+    const fixed = await alternate(
+      ctx,
+      targets,
+      [{ key: "rate", shape: { connections: 10, durationS: options.runS, overallRate: rate } }],
+      options.reps,
+    );
+    // 40 different pages of 24 (cursors from walking the listing), taken in turn: requests in flight differ.
+    const pages: string[] = [fixedBody];
+    let after: string | null = null;
+    while (pages.length < 40) {
+      const page: { json: { data: { products: { pageInfo: { endCursor: string } } } } } = await post<{
+        data: { products: { pageInfo: { endCursor: string } } };
+      }>(platform.routerUrl, body(STOREFRONT, { first: 24, after }));
+      after = page.json.data.products.pageInfo.endCursor;
+      pages.push(body(STOREFRONT, { first: 24, after }));
+    }
+    let counter = 0;
+    const varied = targets.map((t) => ({
+      ...t,
+      body: undefined,
+      nextBody: () => {
+        counter += 1;
+        return pages[counter % pages.length] as string;
+      },
+    }));
+    const variedGrid = await alternate(
+      ctx,
+      varied,
+      [{ key: "varied", shape: { connections: 10, durationS: options.runS } }],
+      options.reps,
+      (t, _s, r) => ctx.log(`S2 ${t.name} varied: ${fmt(r.rps)} req/s`),
+    );
+    const peaks = ctx.meter.snapshot();
+
+    const profiles = options.quick
+      ? new Map<string, ProfileSummary>()
+      : await profileGateways(ctx, supergraph, fixedBody, sign);
+
+    const rows: string[][] = [];
+    for (const t of targets) {
+      for (const c of [1, 10, 50])
+        rows.push(loadRow(t.name, `${c} conn`, runsOf(grid, t.name, `c${c}`), shown, ctx.meter.names()));
+      rows.push(loadRow(t.name, `${rate}/s (10 conn)`, runsOf(fixed, t.name, "rate"), shown, ctx.meter.names()));
+      rows.push(loadRow(t.name, "10 conn, 40 pages", runsOf(variedGrid, t.name, "varied"), shown, ctx.meter.names()));
+    }
+    const rps = (name: string, key: string, g = grid) => med(runsOf(g, name, key), (r) => r.rps);
+    const ratioRows = [
+      ...["c1", "c10", "c50"].map((k) => [`${k.slice(1)} conn`, rps(B, k), rps(A, k), rps(C, k), rps(D, k)] as const),
+      [
+        "10 conn, 40 pages",
+        rps(B, "varied", variedGrid),
+        rps(A, "varied", variedGrid),
+        rps(C, "varied", variedGrid),
+        rps(D, "varied", variedGrid),
+      ] as const,
+    ].map(([label, b, a, c, d]) => [label, fmtRatio(ratio(b, a)), fmtRatio(ratio(b, c)), fmtRatio(ratio(b, d))]);
+    const perOpRows = targets.map((t) => {
+      const runs = runsOf(grid, t.name, "c10");
+      const e = exact.get(t.name);
+      const process = GATEWAY_PROCESS[t.name] as string;
+      return [
+        t.name,
+        describeCounts(e?.sql ?? {}),
+        fmt(
+          med(runs, (r) => r.perOp.requests.catalog ?? 0),
+          2,
+        ),
+        fmt(
+          med(runs, (r) => r.perOp.sql.catalog ?? 0),
+          2,
+        ),
+        process ? fmt(cpuMs(runs, process), 3) : "-",
+        fmt(cpuMs(runs, "catalog"), 3),
+        process ? mb(peaks.get(process)?.peakRssKb ?? 0) : "-",
+      ];
+    });
+    const b10 = rps(B, "c10");
+    const goals = [
+      { goal: "S2: (b) router >= 0.6x (a) catalog direct (10 conn)", value: ratio(b10, rps(A, "c10")), min: 0.6 },
+      { goal: "S2: (b) router >= 1.5x (c) stock Apollo gateway (10 conn)", value: ratio(b10, rps(C, "c10")), min: 1.5 },
+      { goal: "S2: (b) router >= 1.0x (d) Hive Gateway (10 conn)", value: ratio(b10, rps(D, "c10")), min: 1.0 },
+    ];
+
+    const lines = [
+      "The S1 listing with `first: 24` (catalog only: one subgraph fetch), the same bytes to each target. (a) is signed by the harness as the router signs (HMAC over method, path and body, computed once per run since the body does not change); (c) and (d) sign in their own fetch hook (bench/src/peers/): planning, execution, serialisation and HTTP stack are theirs, defaults otherwise. Each serves router/supergraph.graphql with the routing URLs pointed at this run's ports. The four answers were checked byte-identical before the runs.",
+      "",
+      `Closed loop at 1, 10, 50 connections, ${options.runS} s each; fixed rate ${rate} req/s (half the slowest target's median at 10 connections); "40 pages": 10 connections asking pages 1..40 of the listing in turn (\`after\` cursors, 24 products each), so no two requests in flight are identical. Targets rotate order each repeat, ${options.reps} repeats, medians.`,
+      "",
+      ...table(loadHeaders("target", shown), rows),
+      "",
+      "Ratios of (b) our router's throughput:",
+      "",
+      ...table(["load", "(b)/(a) goal >= 0.6", "(b)/(c) goal >= 1.5", "(b)/(d) goal >= 1.0"], ratioRows),
+      "",
+      "Per operation at 10 connections (catalog requests and SQL per client request from the services' counters during the runs; below 1 means requests were merged):",
+      "",
+      ...table(
+        [
+          "target",
+          "SQL, one request (exact)",
+          "catalog requests / op",
+          "catalog SQL / op",
+          "gateway CPU ms / op",
+          "catalog CPU ms / op",
+          "gateway peak RSS MB",
+        ],
+        perOpRows,
+      ),
+      "",
+      ...profileLines(profiles),
+      ...explain(grid, variedGrid, profiles),
+    ];
+    return {
+      id: "s2",
+      title: "S2 federation overhead and peers",
+      lines,
+      goals: goals.map((g) => ({
+        goal: g.goal,
+        met: Number.isFinite(g.value) ? g.value >= g.min : null,
+        detail: `${fmtRatio(g.value)} (${fmt(b10)} vs ${fmt(b10 / g.value)} req/s)`,
+      })),
+      seconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    ctx.meter.remove("stock-gateway");
+    ctx.meter.remove("hive-gateway");
+    await Promise.all(peers.map((p) => p.stop()));
+  }
+}
+
+const profiled = (dir: string) => ["--cpu-prof", `--cpu-prof-dir=${dir}`];
+
+/** The catalog and each gateway again, alone, under a CPU profiler, at 10 connections. */
+async function profileGateways(
+  ctx: BenchContext,
+  supergraph: string,
+  fixedBody: string,
+  sign: (body: string) => Record<string, string>,
+): Promise<Map<string, ProfileSummary>> {
+  const out = new Map<string, ProfileSummary>();
+  const durationS = ctx.options.runS + 1;
+  const starters: [string, (dir: string) => Promise<{ url: string; stop: () => Promise<void> }>][] = [
+    [A, (dir) => startExtra(ctx.platform, ctx.logDir, "catalog", "catalog-profiled", profiled(dir))],
+    [B, (dir) => startExtra(ctx.platform, ctx.logDir, "router", "router-profiled", profiled(dir))],
+    [C, (dir) => startStockGateway(ctx.platform, supergraph, dir, profiled(dir))],
+    [D, (dir) => startHiveGateway(ctx.platform, supergraph, dir, profiled(dir))],
+  ];
+  for (const [name, start] of starters) {
+    const dir = path.join(ctx.logDir, "profiles", name.split(" ")[0] as string);
+    await mkdir(dir, { recursive: true });
+    try {
+      const gateway = await start(dir);
+      const target = { name, url: gateway.url, body: fixedBody, ...(name === A ? { nextHeaders: sign } : {}) };
+      await runLoad(target, { connections: 10, durationS: 1 });
+      await runLoad(target, { connections: 10, durationS });
+      await gateway.stop();
+      const file = await newestProfile(dir);
+      if (file) out.set(name, await summariseProfile(file));
+    } catch (error) {
+      ctx.log(`S2 profile of ${name} failed: ${(error as Error).message}`);
+    }
+  }
+  return out;
+}
+
+function profileLines(profiles: Map<string, ProfileSummary>): string[] {
+  if (profiles.size === 0) return [];
+  return [
+    "Where each gateway's CPU goes (V8 CPU profile, `node --cpu-prof`, a separate instance of each at 10 connections, share of non-idle self time):",
+    "",
+    ...table(
+      ["gateway", "top self time"],
+      [...profiles.entries()].map(([name, p]) => [
+        name,
+        p.top.map((t) => `${t.name} ${(t.share * 100).toFixed(0)}%`).join("; "),
+      ]),
+    ),
+    "",
+  ];
+}
+
+/** What made the difference, from this run's figures. */
+function explain(
+  grid: Map<string, Map<string, Measured[]>>,
+  varied: Map<string, Map<string, Measured[]>>,
+  profiles: Map<string, ProfileSummary>,
+): string[] {
+  const cpu = (name: string) => cpuMs(runsOf(grid, name, "c10"), GATEWAY_PROCESS[name] as string);
+  const catalogPerOp = (name: string, g = grid, key = "c10") =>
+    med(runsOf(g, name, key), (r) => r.perOp.requests.catalog ?? 0);
+  const share = (name: string, pkg: RegExp) =>
+    (profiles.get(name)?.top ?? []).filter((t) => pkg.test(t.name)).reduce((a, t) => a + t.share, 0);
+  const stockFetchStack = share(C, /make-fetch-happen|@npmcli|agent-base|minipass|node-fetch|cacache/);
+  const lines = [
+    "**What made the difference** (from the figures above):",
+    "",
+    `- CPU per request is the whole story on 2 shared cores: the router spent ${fmt(cpu(B), 2)} ms of CPU per request, the stock gateway ${fmt(cpu(C), 2)} ms, Hive Gateway ${fmt(cpu(D), 2)} ms (catalog ${fmt(cpuMs(runsOf(grid, A, "c10"), "catalog"), 2)} ms when called directly). Every gateway shares the two cores with the catalog subgraph, PostgreSQL and the load generator, so a gateway's CPU per request sets its throughput.`,
+    `- Plans: all three cache the query plan (one document, planned once); planning does not show in the profiles.`,
+    `- Connection pooling: the router calls subgraphs with \`undici.request\` over a keep-alive Agent (one pool per subgraph origin, router/src/fetcher.ts); one catalog fetch per client request for (b) and (c): ${fmt(catalogPerOp(B), 2)} and ${fmt(catalogPerOp(C), 2)} catalog requests per client request.${profiles.has(C) ? ` The stock gateway's default fetcher stack (make-fetch-happen and its agents, node-fetch) took ${(stockFetchStack * 100).toFixed(0)}% of its profile.` : ""}`,
+    `- Deduplication: Hive Gateway merges identical in-flight upstream requests by default: ${fmt(catalogPerOp(D), 2)} catalog requests per client request with identical requests at 10 connections, ${fmt(catalogPerOp(D, varied, "varied"), 2)} with varied ones. The "40 pages" row is the like-for-like comparison when clients do not all send the same bytes at the same instant.`,
+    "- Response caching: none of the four caches responses (no cache configured anywhere); the catalog's public data would allow it, and that would change every figure here.",
+  ];
+  return lines;
+}

@@ -1,0 +1,5 @@
+import type { BenchContext, Section } from "../context.js";
+
+export async function s4(_ctx: BenchContext): Promise<Section> {
+  throw new Error("not yet");
+}
