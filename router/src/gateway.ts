@@ -5,6 +5,7 @@ import {
   SIGNATURE_HEADER,
   signRequest,
   subgraphEnvVar,
+  tracedCall,
   type Viewer,
 } from "@retailer/kit";
 import { GraphQLError } from "graphql";
@@ -19,6 +20,7 @@ export interface RouterContext {
   viewer: Viewer | null;
   /** The client's Authorization header, forwarded to every subgraph (each verifies it again). */
   authorization?: string;
+  /** The client's W3C trace context: passed on as is only while tracing is off (else the router's span is). */
   traceparent?: string;
   tracestate?: string;
 }
@@ -38,8 +40,9 @@ export interface DataSourceOptions {
 /**
  * A subgraph as the query plan calls it: POSTs the fetch over the pooled
  * undici client, signs it (HMAC over method, path and body), forwards the
- * request id, client address, W3C trace context and the caller's token, and
- * nothing else the client sent. A subgraph that is down, slow or answers
+ * request id, client address and the caller's token, and nothing else the
+ * client sent. Each fetch is a client span (`subgraph catalog`) whose W3C
+ * `traceparent` the request carries, so the subgraph's spans are its children. A subgraph that is down, slow or answers
  * garbage becomes a GraphQL error naming it (SUBGRAPH_UNAVAILABLE,
  * SUBGRAPH_TIMEOUT, SUBGRAPH_ERROR); mutations are never retried.
  */
@@ -66,21 +69,38 @@ export class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
       variables: request.variables,
       ...(request.operationName ? { operationName: request.operationName } : {}),
     });
-    const headers = this.headers(context as Partial<RouterContext> | undefined, body);
+    const routerContext = context as Partial<RouterContext> | undefined;
     const mutation = /^\s*mutation\b/.test(request.query ?? "");
-    const stopTimer = metrics.subgraphFetchDuration.startTimer({ subgraph: name });
-    let response: SubgraphHttpResponse;
-    try {
-      response = await fetcher.post(this.options.url, headers, body, { timeoutMs, retryStaleConnection: !mutation });
-    } catch (error) {
-      const reason = error instanceof SubgraphFetchError ? error.reason : "unavailable";
-      stopTimer({ outcome: reason });
-      throw reason === "timeout"
-        ? subgraphError(name, "SUBGRAPH_TIMEOUT", `The ${name} service did not answer within ${timeoutMs} ms.`)
-        : subgraphError(name, "SUBGRAPH_UNAVAILABLE", `The ${name} service is unavailable.`);
-    }
-    stopTimer({ outcome: response.status === 200 ? "ok" : "error" });
-    return this.parse(response);
+    const attributes = {
+      "retailer.subgraph": name,
+      "url.full": this.options.url,
+      ...(request.operationName ? { "graphql.operation.name": request.operationName } : {}),
+    };
+    return tracedCall(
+      `subgraph ${name}`,
+      attributes,
+      async (traceHeaders, span) => {
+        const headers = { ...this.headers(routerContext, body), ...traceHeaders };
+        const stopTimer = metrics.subgraphFetchDuration.startTimer({ subgraph: name });
+        let response: SubgraphHttpResponse;
+        try {
+          response = await fetcher.post(this.options.url, headers, body, {
+            timeoutMs,
+            retryStaleConnection: !mutation,
+          });
+        } catch (error) {
+          const reason = error instanceof SubgraphFetchError ? error.reason : "unavailable";
+          stopTimer({ outcome: reason });
+          throw reason === "timeout"
+            ? subgraphError(name, "SUBGRAPH_TIMEOUT", `The ${name} service did not answer within ${timeoutMs} ms.`)
+            : subgraphError(name, "SUBGRAPH_UNAVAILABLE", `The ${name} service is unavailable.`);
+        }
+        stopTimer({ outcome: response.status === 200 ? "ok" : "error" });
+        span.setAttribute("http.response.status_code", response.status);
+        return this.parse(response);
+      },
+      { traceparent: routerContext?.traceparent, tracestate: routerContext?.tracestate },
+    );
   }
 
   private headers(context: Partial<RouterContext> | undefined, body: string): Record<string, string> {
@@ -92,8 +112,6 @@ export class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
     if (context?.requestId) headers[REQUEST_ID_HEADER] = context.requestId;
     if (context?.clientIp) headers[CLIENT_IP_HEADER] = context.clientIp;
     if (context?.authorization) headers.authorization = context.authorization;
-    if (context?.traceparent) headers.traceparent = context.traceparent;
-    if (context?.tracestate) headers.tracestate = context.tracestate;
     return headers;
   }
 

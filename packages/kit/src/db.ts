@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, sql, type Transaction } from "kysely";
 import { type Migration, type MigrationResultSet, Migrator } from "kysely/migration";
 import pg from "pg";
+import { sqlSpan } from "./telemetry.js";
 
 // PostgreSQL's int8 (count(*), sums) as JS numbers: our counts and money fit in 2^53.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
@@ -43,13 +44,16 @@ export function createDatabase<DB>(options: DatabaseOptions): Database<DB> {
   const onQuery = options.onQuery;
   const db = new Kysely<DB>({
     dialect: new PostgresDialect({ pool }),
-    ...(onQuery
-      ? {
-          log: (event) => {
-            if (event.level === "query") onQuery(event.query.sql, event.queryDurationMillis);
-          },
-        }
-      : {}),
+    log: (event) => {
+      if (event.level === "query") onQuery?.(event.query.sql, event.queryDurationMillis);
+      // Inside a traced request or event: a span per statement (see telemetry.ts).
+      sqlSpan(
+        options.schema,
+        event.query.sql,
+        event.queryDurationMillis,
+        event.level === "error" ? event.error : undefined,
+      );
+    },
   }).withSchema(options.schema);
   return {
     db,

@@ -1,8 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { SIGNATURE_HEADER, signRequest } from "./auth/signature.js";
 import { mintServiceToken } from "./auth/tokens.js";
+import { currentLogContext } from "./log-context.js";
 import type { Logger } from "./logger.js";
 import { REQUEST_ID_HEADER } from "./request-id.js";
+import { tracedCall } from "./telemetry.js";
 
 const DEFAULT_PORTS: Record<string, number> = {
   users: 8081,
@@ -30,6 +32,7 @@ export interface CallOptions {
   /** Only for idempotent operations: how many more attempts after a retryable failure. */
   retries?: number;
   timeoutMs?: number;
+  /** Default: the request (or event) being handled. */
   requestId?: string;
 }
 
@@ -85,9 +88,31 @@ export class InternalClient {
     return this.#token.value;
   }
 
-  async #once<T>(target: string, query: string, variables: Record<string, unknown>, options: CallOptions): Promise<T> {
+  /** One attempt, in a client span that the called service's spans continue. */
+  #once<T>(target: string, query: string, variables: Record<string, unknown>, options: CallOptions): Promise<T> {
     const url = new URL(this.url(target));
+    const operation = /^\s*(?:query|mutation)\s+(\w+)/.exec(query)?.[1];
+    return tracedCall(
+      `internal ${target}${operation ? ` ${operation}` : ""}`,
+      {
+        "retailer.target": target,
+        "server.address": url.hostname,
+        ...(operation ? { "graphql.operation.name": operation } : {}),
+      },
+      (traceHeaders) => this.#post<T>(target, url, query, variables, options, traceHeaders),
+    );
+  }
+
+  async #post<T>(
+    target: string,
+    url: URL,
+    query: string,
+    variables: Record<string, unknown>,
+    options: CallOptions,
+    traceHeaders: Record<string, string>,
+  ): Promise<T> {
     const body = JSON.stringify({ query, variables });
+    const requestId = options.requestId ?? currentLogContext()?.requestId;
     let response: Response;
     try {
       response = await fetch(url, {
@@ -100,7 +125,8 @@ export class InternalClient {
             path: url.pathname + url.search,
             body,
           }),
-          ...(options.requestId ? { [REQUEST_ID_HEADER]: options.requestId } : {}),
+          ...(requestId ? { [REQUEST_ID_HEADER]: requestId } : {}),
+          ...traceHeaders,
         },
         body,
         signal: AbortSignal.timeout(options.timeoutMs ?? 5_000),

@@ -9,6 +9,7 @@ import {
 } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
+import { context, propagation, type Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import cors from "cors";
 import express, { type Request } from "express";
 import type { GraphQLFormattedError } from "graphql";
@@ -16,14 +17,17 @@ import type { ServerOptions as WsServerOptions } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import { SIGNATURE_HEADER, verifyRequestSignature } from "./auth/signature.js";
+import { currentLogContext, type LogContext, traceIdOf, withLogContext } from "./log-context.js";
 import type { Logger } from "./logger.js";
 import type { Metrics } from "./metrics.js";
 import { CLIENT_IP_HEADER, REQUEST_ID_HEADER, requestIdFrom } from "./request-id.js";
+import { activeTraceId, kitTracer } from "./telemetry.js";
 
 export interface RequestInfo {
   requestId: string;
   /** The client's address: the router's `x-client-ip` on signed requests, else the peer's. */
   clientIp: string;
+  /** The service's logger: its lines carry this request's id, trace id and operation name. */
   log: Logger;
   headers: Record<string, string | string[] | undefined>;
 }
@@ -105,6 +109,7 @@ export async function startGraphQLServer<Ctx extends BaseContext>(
   const plugins: ApolloServerPlugin<Ctx>[] = [
     ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.graceMs }),
     operationMetrics(metrics),
+    operationTelemetry(log),
     // We report to no Apollo Studio: no federated traces in responses.
     ApolloServerPluginInlineTraceDisabled(),
   ];
@@ -173,6 +178,7 @@ export async function startGraphQLServer<Ctx extends BaseContext>(
         (req as Request & { rawBody?: Buffer }).rawBody = buf;
       },
     }),
+    requestTelemetry(options.name),
     (req, res, next) => {
       if (!secret) return next();
       const signed = verifyRequestSignature(secret, req.header(SIGNATURE_HEADER), {
@@ -193,7 +199,8 @@ export async function startGraphQLServer<Ctx extends BaseContext>(
         options.context({
           requestId: res.locals.requestId as string,
           clientIp: clientIpOf(req, Boolean(options.requireSignature)),
-          log: log.child({ requestId: res.locals.requestId }),
+          // No child logger: the log context (see requestTelemetry) adds the request's fields to every line.
+          log,
           headers: req.headers,
         }),
     }),
@@ -207,7 +214,7 @@ export async function startGraphQLServer<Ctx extends BaseContext>(
       _next: express.NextFunction,
     ) => {
       const status = error.status ?? 500;
-      if (status >= 500) log.error({ err: error }, "request failed");
+      if (status >= 500) log.error({ err: error, requestId: res.locals.requestId }, "request failed");
       const code = httpErrorCode(status);
       metrics.errors.inc({ code });
       res
@@ -378,6 +385,122 @@ function operationMetrics<Ctx extends BaseContext>(metrics: Metrics): ApolloServ
           const outcome = ctx.errors?.length ? "error" : "success";
           metrics.operations.inc({ operation, type, outcome });
           metrics.operationDuration.observe({ operation, type }, Number(process.hrtime.bigint() - started) / 1e9);
+        },
+      };
+    },
+  };
+}
+
+/** A GraphQL request's log context, with the span of its operation. */
+interface OperationContext extends LogContext {
+  span: Span;
+  ended: boolean;
+}
+
+const operationContexts = new WeakMap<LogContext, OperationContext>();
+
+/**
+ * Each /graphql request in a span and a log context. The span is the
+ * operation's (named `query Storefront` once Apollo has parsed it): the child
+ * of the HTTP server span when the http instrumentation made one, else of the
+ * caller's W3C traceparent. The log context gives every line written while
+ * the request is handled its request id, trace id and operation name.
+ */
+function requestTelemetry(service: string): express.RequestHandler {
+  return (req, res, next) => {
+    const traceparent = singleHeader(req.headers.traceparent);
+    const tracestate = singleHeader(req.headers.tracestate);
+    const active = context.active();
+    const instrumented = trace.getSpan(active) !== undefined;
+    const parent = instrumented ? active : propagation.extract(active, req.headers);
+    const body = req.body as { operationName?: unknown } | undefined;
+    const operationName = typeof body?.operationName === "string" ? body.operationName : undefined;
+    const span = kitTracer.startSpan(
+      "graphql",
+      {
+        kind: instrumented ? SpanKind.INTERNAL : SpanKind.SERVER,
+        attributes: {
+          "retailer.service": service,
+          ...(operationName ? { "graphql.operation.name": operationName } : {}),
+        },
+      },
+      parent,
+    );
+    const spanContext = trace.setSpan(parent, span);
+    const traceId = activeTraceId(spanContext) ?? traceIdOf(traceparent);
+    const operation: OperationContext = {
+      requestId: res.locals.requestId as string,
+      ...(traceId ? { traceId } : {}),
+      ...(operationName ? { operationName } : {}),
+      ...(traceparent ? { traceparent } : {}),
+      ...(tracestate ? { tracestate } : {}),
+      span,
+      ended: false,
+    };
+    operationContexts.set(operation, operation);
+    // Refused before Apollo answers (signature, trusted documents): the span still ends.
+    res.once("close", () => endOperationSpan(operation, res.statusCode));
+    context.with(spanContext, () => withLogContext(operation, next));
+  };
+}
+
+function endOperationSpan(operation: OperationContext, status?: number, errorCodes: string[] = []): void {
+  if (operation.ended) return;
+  operation.ended = true;
+  const { span } = operation;
+  if (errorCodes.length > 0) span.setAttribute("graphql.error.codes", errorCodes);
+  const failed = errorCodes.some((code) => SERVER_ERROR.test(code)) || (status !== undefined && status >= 500);
+  if (failed) span.setStatus({ code: SpanStatusCode.ERROR, message: errorCodes.join(", ") || `HTTP ${status}` });
+  span.end();
+}
+
+/** Codes that say the service (not the caller) failed: they mark the operation's span as an error. */
+const SERVER_ERROR = /^(INTERNAL_SERVER_ERROR|SUBGRAPH_|UNKNOWN$)/;
+
+const singleHeader = (value: string | string[] | undefined): string | undefined =>
+  Array.isArray(value) ? value[0] : value;
+
+/**
+ * Names the operation's span and log context once Apollo knows the operation,
+ * and writes one access log line per operation: name, type, duration, error
+ * codes, request id and trace id.
+ */
+function operationTelemetry<Ctx extends BaseContext>(log: Logger): ApolloServerPlugin<Ctx> {
+  return {
+    async requestDidStart() {
+      const started = process.hrtime.bigint();
+      const logContext = currentLogContext();
+      const operation = logContext ? operationContexts.get(logContext) : undefined;
+      return {
+        async didResolveOperation(ctx) {
+          const name = ctx.operationName ?? undefined;
+          const type = ctx.operation?.operation ?? "unknown";
+          if (!operation) return;
+          if (name) operation.operationName = name;
+          operation.span.updateName(name ? `${type} ${name}` : type);
+          operation.span.setAttribute("graphql.operation.type", type);
+          if (name) operation.span.setAttribute("graphql.operation.name", name);
+        },
+        async willSendResponse(ctx) {
+          const body = ctx.response.body;
+          const answered = body.kind === "single" ? body.singleResult.errors : undefined;
+          const errors: readonly { extensions?: Record<string, unknown> }[] = answered ?? ctx.errors ?? [];
+          const errorCodes = [
+            ...new Set(errors.map((error) => String(error.extensions?.code ?? "INTERNAL_SERVER_ERROR"))),
+          ];
+          const operationName = ctx.operationName ?? ctx.request.operationName ?? operation?.operationName ?? null;
+          log.info(
+            {
+              operationName,
+              operationType: ctx.operation?.operation ?? null,
+              durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100,
+              ...(errorCodes.length > 0 ? { errorCodes } : {}),
+              ...(operation?.requestId ? { requestId: operation.requestId } : {}),
+              ...(operation?.traceId ? { traceId: operation.traceId } : {}),
+            },
+            "graphql operation",
+          );
+          if (operation) endOperationSpan(operation, undefined, errorCodes);
         },
       };
     },

@@ -1,9 +1,12 @@
 import { randomUUID } from "node:crypto";
+import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from "@opentelemetry/api";
 import type { Kysely } from "kysely";
 import { fromKysely, PgBoss } from "pg-boss";
 import { Gauge } from "prom-client";
+import { currentLogContext, traceIdOf, withLogContext } from "../log-context.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
+import { kitTracer, spanFailed, traceHeaders } from "../telemetry.js";
 import { deadLetterQueue, EVENT_TOPOLOGY, type EventType, queueName } from "./topology.js";
 
 /** What travels: an envelope with a unique id, so handlers can be idempotent. */
@@ -12,7 +15,11 @@ export interface DomainEvent<T = Record<string, unknown>> {
   type: EventType;
   source: string;
   occurredAt: string;
+  /** The request that caused it: its handler's log lines carry it too. */
   requestId?: string;
+  /** W3C trace context of the publish: the handler's span continues that trace. */
+  traceparent?: string;
+  tracestate?: string;
   data: T;
 }
 
@@ -60,6 +67,9 @@ export class EventBus {
       max: options.poolMax ?? 4,
       application_name: `retailer-${options.service}-bus`,
       useListenNotify: true,
+      // Events are traced here, one span per event continuing its request's trace (see #handle);
+      // pg-boss's own spans would add a new trace per fetched batch that continues nothing.
+      openTelemetry: { enabled: false },
     });
     this.#boss.on("error", (error) => options.log.error({ err: error }, "event bus error"));
     if (options.metrics) this.#registerMetrics(options.metrics);
@@ -86,7 +96,11 @@ export class EventBus {
     this.#started = true;
   }
 
-  /** Enqueues an event for every subscribed queue, inside `trx`: it commits or rolls back with it. */
+  /**
+   * Enqueues an event for every subscribed queue, inside `trx`: it commits or
+   * rolls back with it. The envelope carries the request id (`meta`'s, else the
+   * request being handled) and the trace context of a producer span.
+   */
   async publish<T extends Record<string, unknown>>(
     // biome-ignore lint/suspicious/noExplicitAny: any service's transaction
     trx: Kysely<any>,
@@ -94,16 +108,39 @@ export class EventBus {
     data: T,
     meta: { requestId?: string } = {},
   ): Promise<DomainEvent<T>> {
-    const event: DomainEvent<T> = {
-      id: randomUUID(),
-      type,
-      source: this.#options.service,
-      occurredAt: new Date().toISOString(),
-      ...(meta.requestId ? { requestId: meta.requestId } : {}),
-      data,
-    };
-    await this.#boss.publish(type, event, { db: fromKysely(trx) });
-    return event;
+    const id = randomUUID();
+    const requestId = meta.requestId ?? currentLogContext()?.requestId;
+    // "create": the message (with its trace context) is made here and sent by pg-boss.
+    const span = kitTracer.startSpan(`create ${type}`, {
+      kind: SpanKind.PRODUCER,
+      attributes: {
+        "messaging.system": "pg-boss",
+        "messaging.operation.type": "create",
+        "messaging.destination.name": type,
+        "messaging.message.id": id,
+      },
+    });
+    try {
+      const spanContext = trace.setSpan(context.active(), span);
+      const { traceparent, tracestate } = traceHeaders(spanContext);
+      const event: DomainEvent<T> = {
+        id,
+        type,
+        source: this.#options.service,
+        occurredAt: new Date().toISOString(),
+        ...(requestId ? { requestId } : {}),
+        ...(traceparent ? { traceparent } : {}),
+        ...(traceparent && tracestate ? { tracestate } : {}),
+        data,
+      };
+      await context.with(spanContext, () => this.#boss.publish(type, event, { db: fromKysely(trx) }));
+      return event;
+    } catch (error) {
+      spanFailed(span, error);
+      throw error;
+    } finally {
+      span.end();
+    }
   }
 
   /** Runs `handler` for each event of `type` delivered to this service's queue. A throw retries it. */
@@ -123,24 +160,70 @@ export class EventBus {
       async (jobs) => {
         const results: { id: string; status: "completed" | "failed" | "deadletter"; output?: object }[] = [];
         for (const job of jobs) {
-          const event = job.data;
-          const started = Date.now();
-          try {
-            await handler(event);
-            log.debug({ eventId: event.id, ms: Date.now() - started }, "event handled");
-            results.push({ id: job.id, status: "completed" });
-          } catch (error) {
-            const permanent = error instanceof PermanentEventError;
-            log.warn({ err: error, eventId: event.id, attempt: job.retryCount + 1, permanent }, "event handler failed");
-            results.push({
-              id: job.id,
-              status: permanent ? "deadletter" : "failed",
-              output: { message: (error as Error).message },
-            });
-          }
+          results.push(await this.#handle(type, queue, job, handler, log));
         }
         return results;
       },
+    );
+  }
+
+  /**
+   * One delivery of one event: in a consumer span, child of the publisher's
+   * (the envelope's traceparent), and in the log context of the request that
+   * published it, so its lines carry that request id and trace id.
+   */
+  async #handle<T>(
+    type: EventType,
+    queue: string,
+    job: { id: string; data: DomainEvent<T>; retryCount: number },
+    handler: EventHandler<T>,
+    log: Logger,
+  ): Promise<{ id: string; status: "completed" | "failed" | "deadletter"; output?: object }> {
+    const event = job.data;
+    const attempt = job.retryCount + 1;
+    const carrier = { traceparent: event.traceparent ?? "", tracestate: event.tracestate ?? "" };
+    const parent = event.traceparent ? propagation.extract(ROOT_CONTEXT, carrier) : ROOT_CONTEXT;
+    const span = kitTracer.startSpan(
+      `process ${type}`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          "messaging.system": "pg-boss",
+          "messaging.operation.type": "process",
+          "messaging.destination.name": type,
+          "messaging.consumer.group.name": queue,
+          "messaging.message.id": event.id,
+          "retailer.event.attempt": attempt,
+        },
+      },
+      parent,
+    );
+    const logContext = {
+      ...(event.requestId ? { requestId: event.requestId } : {}),
+      ...(traceIdOf(event.traceparent) ? { traceId: traceIdOf(event.traceparent) } : {}),
+      ...(event.traceparent ? { traceparent: event.traceparent } : {}),
+      ...(event.tracestate ? { tracestate: event.tracestate } : {}),
+    };
+    const started = Date.now();
+    return context.with(trace.setSpan(parent, span), () =>
+      withLogContext(logContext, async () => {
+        try {
+          await handler(event);
+          log.debug({ eventId: event.id, ms: Date.now() - started }, "event handled");
+          return { id: job.id, status: "completed" as const };
+        } catch (error) {
+          const permanent = error instanceof PermanentEventError;
+          spanFailed(span, error);
+          log.warn({ err: error, eventId: event.id, attempt, permanent }, "event handler failed");
+          return {
+            id: job.id,
+            status: permanent ? ("deadletter" as const) : ("failed" as const),
+            output: { message: (error as Error).message },
+          };
+        } finally {
+          span.end();
+        }
+      }),
     );
   }
 
