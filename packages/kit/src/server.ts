@@ -12,7 +12,7 @@ import { expressMiddleware } from "@as-integrations/express5";
 import { context, propagation, type Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import cors from "cors";
 import express, { type Request } from "express";
-import type { GraphQLFormattedError } from "graphql";
+import { type DocumentNode, type GraphQLFormattedError, Kind, type OperationDefinitionNode } from "graphql";
 import type { ServerOptions as WsServerOptions } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
@@ -488,11 +488,14 @@ function operationTelemetry<Ctx extends BaseContext>(log: Logger): ApolloServerP
           const errorCodes = [
             ...new Set(errors.map((error) => String(error.extensions?.code ?? "INTERNAL_SERVER_ERROR"))),
           ];
-          const operationName = ctx.operationName ?? ctx.request.operationName ?? operation?.operationName ?? null;
+          // An operation that failed validation was never resolved: the document may still name it.
+          const written = soleOperation(ctx.document);
+          const operationName =
+            ctx.operationName ?? ctx.request.operationName ?? operation?.operationName ?? written?.name?.value ?? null;
           log.info(
             {
               operationName,
-              operationType: ctx.operation?.operation ?? null,
+              operationType: ctx.operation?.operation ?? written?.operation ?? null,
               durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100,
               ...(errorCodes.length > 0 ? { errorCodes } : {}),
               ...(operation?.requestId ? { requestId: operation.requestId } : {}),
@@ -505,6 +508,14 @@ function operationTelemetry<Ctx extends BaseContext>(log: Logger): ApolloServerP
       };
     },
   };
+}
+
+/** The document's operation when it holds exactly one. */
+function soleOperation(document: DocumentNode | undefined): OperationDefinitionNode | undefined {
+  const operations = document?.definitions.filter(
+    (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
+  );
+  return operations?.length === 1 ? operations[0] : undefined;
 }
 
 function parseTrustProxy(value: string): boolean | number | string {
