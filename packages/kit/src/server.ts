@@ -137,6 +137,9 @@ export async function startGraphQLServer<Ctx extends BaseContext>(
   const apollo = new ApolloServer<Ctx>({
     ...options.apollo,
     includeStacktraceInErrorResponses: !options.production,
+    // runMain owns SIGTERM: Apollo's own handler would stop the server and send the signal again,
+    // which runMain takes for a second signal and exits 1 before pools close and spans are flushed.
+    stopOnTerminationSignals: false,
     introspection: options.apollo.introspection ?? !options.production,
     plugins: [...plugins, ...(options.apollo.plugins ?? [])],
     formatError: (formatted, error) => {
