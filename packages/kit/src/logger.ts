@@ -72,6 +72,28 @@ export function maskContact(value: unknown): unknown {
   return value;
 }
 
+/**
+ * `fields` with every email address in a string value masked, down to two
+ * levels (`lastError`, `reason`: provider messages quote addresses). Copies
+ * what it changes: the caller's objects are never touched.
+ */
+function maskEmailsIn(fields: Record<string, unknown>, depth = 0): Record<string, unknown> {
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, value] of Object.entries(fields)) {
+    let masked = value;
+    if (typeof value === "string") masked = maskEmails(value);
+    else if (depth < 1 && isPlainObject(value)) masked = maskEmailsIn(value, depth + 1);
+    if (masked !== value) {
+      copy ??= { ...fields };
+      copy[key] = masked;
+    }
+  }
+  return copy ?? fields;
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+
 const censor = (value: unknown, path: string[]): unknown =>
   contactFields.has(path[path.length - 1] ?? "") ? maskContact(value) : "[redacted]";
 
@@ -121,6 +143,7 @@ export function createLogger(
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
     mixin: contextFields,
+    formatters: { log: (fields) => maskEmailsIn(fields) },
     serializers: { err: serializeError },
     redact: {
       paths: production ? [...REDACTED_PATHS, ...PRODUCTION_PATHS] : REDACTED_PATHS,

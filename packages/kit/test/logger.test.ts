@@ -85,6 +85,19 @@ describe("logger", () => {
     }
   });
 
+  it("masks addresses in any string field, without touching the caller's objects", () => {
+    const { log, lines, raw } = capture();
+    const delivery = { notificationId: "n1", lastError: "Resend 422: invalid `to` grace@example.com" };
+    log.warn({ delivery, reason: "bounced for ada@example.org", attempts: 2 }, "message failed");
+    expect(lines[0]).toMatchObject({
+      delivery: { notificationId: "n1", lastError: "Resend 422: invalid `to` g***@example.com" },
+      reason: "bounced for a***@example.org",
+      attempts: 2,
+    });
+    expect(raw[0]).not.toMatch(/grace@|ada@/);
+    expect(delivery.lastError).toContain("grace@example.com");
+  });
+
   it("keeps values of those fields that are not contacts", () => {
     const { log, lines } = capture();
     log.info({ transition: { from: "PENDING", to: "PAID" } }, "order status");
