@@ -233,10 +233,18 @@ export async function tracedCall<T>(
   call: (headers: Record<string, string>, span: Span) => Promise<T>,
   fallback?: { traceparent?: string | undefined; tracestate?: string | undefined },
 ): Promise<T> {
-  const span = kitTracer.startSpan(name, { kind: SpanKind.CLIENT, attributes });
-  const ctx = trace.setSpan(context.active(), span);
+  const given = fallback ?? currentLogContext();
+  // Outside any span (a subscription's event, a background job), the caller's trace context, when
+  // there is one, is the parent: the call still joins the client's trace.
+  const active = context.active();
+  const parent =
+    trace.getSpan(active) === undefined && given?.traceparent
+      ? propagation.extract(active, { traceparent: given.traceparent, tracestate: given.tracestate ?? "" })
+      : active;
+  const span = kitTracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
+  const ctx = trace.setSpan(parent, span);
   try {
-    return await context.with(ctx, () => call(traceHeaders(ctx, fallback ?? currentLogContext()), span));
+    return await context.with(ctx, () => call(traceHeaders(ctx, given), span));
   } catch (error) {
     spanFailed(span, error);
     throw error;
