@@ -73,6 +73,7 @@ let serverInfo = "?";
 let databaseUrl: string | undefined;
 let platform: Platform | undefined;
 const notes: string[] = [];
+let compiledMemory: BenchContext["compiledMemory"];
 
 async function cleanup(): Promise<void> {
   await platform?.stop().catch(() => {});
@@ -151,9 +152,19 @@ try {
       meter: platformMeter(platform, server),
       log,
     };
+    await new Promise((r) => setTimeout(r, 2_000));
+    const idleSnapshot = ctx.meter.snapshot();
+    compiledMemory = {
+      idle: Object.fromEntries([...idleSnapshot].map(([name, s]) => [name, s.rssKb])),
+      peak: Object.fromEntries([...idleSnapshot].map(([name, s]) => [name, s.peakRssKb])),
+    };
     for (const id of scenarios.filter((s) => s !== "s5")) {
       log(`${TITLES[id]}: start (load average ${loadAverage()})`);
       sections.push(await runScenario(id, ctx));
+      // Each scenario resets the peaks when it starts: keep the highest seen.
+      for (const [name, s] of ctx.meter.snapshot()) {
+        compiledMemory.peak[name] = Math.max(compiledMemory.peak[name] ?? 0, s.peakRssKb);
+      }
     }
     await platform.stop();
     platform = undefined;
@@ -167,6 +178,7 @@ try {
       databaseUrl: databaseUrl ?? "",
       statementStats: { available: false },
       log,
+      ...(compiledMemory ? { compiledMemory } : {}),
     } as unknown as BenchContext;
     sections.push(await runScenario("s5", ctx));
   }

@@ -37,6 +37,8 @@ export interface BenchContext {
   /** The platform's processes (and PostgreSQL, as one tree, when embedded). */
   meter: ProcessMeter;
   log(line: string): void;
+  /** RSS (kB) of the compiled platform's processes: idle after start, and the highest peak during S1-S4. */
+  compiledMemory?: { idle: Record<string, number>; peak: Record<string, number> };
 }
 
 export function platformMeter(platform: Platform, server: BenchServer): ProcessMeter {

@@ -1,6 +1,7 @@
 /** Exact costs of one operation: SQL statements per service and subgraph fetches, from the services' counters. */
 import { type BenchContext, type Counters, counters, countersBetween } from "./context.js";
 import { post } from "./load.js";
+import { MACHINE } from "./platform.js";
 
 /** Waits until the services' SQL counters stop moving (event handlers, sweeps) for `stableMs`. */
 export async function quiet(ctx: BenchContext, stableMs = 400, maxMs = 20_000): Promise<void> {
@@ -42,4 +43,25 @@ export async function exactCost(
     seen.set(key, entry);
   }
   return [...seen.values()].sort((a, b) => b.count - a.count)[0]?.value as Counters;
+}
+
+/**
+ * Waits until the platform (every service and PostgreSQL) uses under 10% of a
+ * core over half a second: event handlers and other backlogs from the last
+ * run are done. At most `maxMs`; returns how long it waited.
+ */
+export async function settleDown(ctx: BenchContext, maxMs = 20_000): Promise<number> {
+  const started = Date.now();
+  const busy = () => {
+    const snap = ctx.meter.snapshot();
+    return [...snap.entries()].filter(([name]) => name !== MACHINE).reduce((a, [, s]) => a + s.cpuSeconds, 0);
+  };
+  let last = busy();
+  while (Date.now() - started < maxMs) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = busy();
+    if (now - last < 0.05) break;
+    last = now;
+  }
+  return Date.now() - started;
 }

@@ -50,10 +50,14 @@ export const ORDER_HISTORY = `query OrderHistory($first: Int!) {
 
 export const CHECKOUT = `mutation Checkout($input: CheckoutInput!) {
   checkout(input: $input) {
-    order { id number status total { amount currencyCode } }
+    order { id number status total { amount currencyCode } payment { id status } }
     orderAccessToken
     userErrors { code message }
   }
+}`;
+
+export const CONFIRM_TEST_PAYMENT = `mutation Pay($id: ID!) {
+  confirmTestPayment(paymentId: $id) { payment { id status } userErrors { code message } }
 }`;
 
 /** S4: live tracking of one order. */

@@ -26,11 +26,13 @@ export interface Subscriber {
 export type ClientCommand =
   | { type: "connect"; mode: "router" | "bare"; url: string; subscribers: Subscriber[]; concurrency: number }
   | { type: "reset" }
+  | { type: "count" }
   | { type: "report" }
   | { type: "close" };
 
 export type ClientReply =
   | { type: "connected"; ok: number; failed: number; ms: number; firstError?: string }
+  | { type: "count"; n: number; errors: number }
   | { type: "report"; receipts: [number, number, number][]; errors: number; completed: number; firstError?: string }
   | { type: "closed" };
 
@@ -157,6 +159,8 @@ process.on("message", (command: ClientCommand) => {
     errors = 0;
     completed = 0;
     firstError = undefined;
+  } else if (command.type === "count") {
+    reply({ type: "count", n: receipts.length, errors });
   } else if (command.type === "report") {
     reply({ type: "report", receipts, errors, completed, ...(firstError ? { firstError } : {}) });
   } else if (command.type === "close") {
