@@ -2,14 +2,23 @@
 import { type BenchContext, type Counters, counters, countersBetween } from "./context.js";
 import { post } from "./load.js";
 import { MACHINE } from "./platform.js";
+import { machineCpu } from "./proc.js";
+
+/** JSON with sorted keys: counters filled in completion order still compare equal. */
+export const stable = (value: unknown): string =>
+  JSON.stringify(value, (_key, v) =>
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
 
 /** Waits until the services' SQL counters stop moving (event handlers, sweeps) for `stableMs`. */
 export async function quiet(ctx: BenchContext, stableMs = 400, maxMs = 20_000): Promise<void> {
   const deadline = Date.now() + maxMs;
-  let last = JSON.stringify((await counters(ctx)).sql);
+  let last = stable((await counters(ctx)).sql);
   while (Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, stableMs));
-    const now = JSON.stringify((await counters(ctx)).sql);
+    const now = stable((await counters(ctx)).sql);
     if (now === last) return;
     last = now;
   }
@@ -37,7 +46,7 @@ export async function exactCost(
     const delta = countersBetween(before, await counters(ctx));
     // pg_stat_statements sees every client (the event bus's polling too): not part of the exact figure.
     delta.pgCalls = null;
-    const key = JSON.stringify(delta);
+    const key = stable(delta);
     const entry = seen.get(key) ?? { count: 0, value: delta };
     entry.count += 1;
     seen.set(key, entry);
@@ -61,6 +70,19 @@ export async function settleDown(ctx: BenchContext, maxMs = 20_000): Promise<num
     await new Promise((r) => setTimeout(r, 500));
     const now = busy();
     if (now - last < 0.05) break;
+    last = now;
+  }
+  return Date.now() - started;
+}
+
+/** Waits until the whole machine uses under 15% of a core over a second (e.g. before a cold start), at most `maxMs`. */
+export async function machineIdle(maxMs = 30_000): Promise<number> {
+  const started = Date.now();
+  let last = machineCpu().busySeconds;
+  while (Date.now() - started < maxMs) {
+    await new Promise((r) => setTimeout(r, 1_000));
+    const now = machineCpu().busySeconds;
+    if (now - last < 0.15) break;
     last = now;
   }
   return Date.now() - started;

@@ -21,9 +21,18 @@ export function parsePrometheus(text: string): Series[] {
   return out;
 }
 
+/** One service's metrics; a service too busy to answer in 20 s (three tries) is an error. */
 export async function scrape(metricsUrl: string): Promise<Series[]> {
-  const response = await fetch(metricsUrl, { signal: AbortSignal.timeout(5_000) });
-  return parsePrometheus(await response.text());
+  let last: unknown;
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    try {
+      const response = await fetch(metricsUrl, { signal: AbortSignal.timeout(20_000) });
+      return parsePrometheus(await response.text());
+    } catch (error) {
+      last = error;
+    }
+  }
+  throw new Error(`${metricsUrl}: ${(last as Error).message}`);
 }
 
 /** Sum of a metric's series whose labels include `where`. */

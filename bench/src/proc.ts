@@ -109,15 +109,24 @@ export function commandLine(pid: number): string {
   }
 }
 
-/** Sums a process tree: CPU seconds, RSS and peak RSS (peaks of each process added: an upper bound). */
+/** CPU seconds of a process's children that ended and were waited for (cutime + cstime). */
+function reapedChildrenCpu(pid: number): number {
+  const fields = statFields(pid);
+  return fields ? (Number(fields[13]) + Number(fields[14])) / clockTicks() : 0;
+}
+
+/**
+ * Sums a process tree: CPU seconds (of the live processes, plus what their
+ * ended children used, so PostgreSQL's short-lived backends still count), RSS
+ * and peak RSS (peaks of each process added: an upper bound).
+ */
 export function sampleTree(root: number): ProcSample | undefined {
-  const samples = processTree(root)
-    .map(sample)
-    .filter((s): s is ProcSample => s !== undefined);
+  const pids = processTree(root);
+  const samples = pids.map(sample).filter((s): s is ProcSample => s !== undefined);
   if (samples.length === 0) return undefined;
   return {
     pid: root,
-    cpuSeconds: samples.reduce((a, s) => a + s.cpuSeconds, 0),
+    cpuSeconds: samples.reduce((a, s) => a + s.cpuSeconds, 0) + pids.reduce((a, p) => a + reapedChildrenCpu(p), 0),
     rssKb: samples.reduce((a, s) => a + s.rssKb, 0),
     peakRssKb: samples.reduce((a, s) => a + s.peakRssKb, 0),
   };

@@ -3,7 +3,7 @@
  * when the process exits) summed by self time per package (node_modules/<pkg>),
  * Node's own internals, our code, and V8's pseudo-frames (GC, program).
  */
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 
 interface ProfileNode {
@@ -57,9 +57,13 @@ export async function summariseProfile(file: string, limit = 8): Promise<Profile
   return { totalMs: total, top };
 }
 
-/** The newest .cpuprofile in a directory. */
+/**
+ * The main thread's .cpuprofile in a directory: the largest one (a process
+ * with worker threads writes one per thread, e.g. Hive Gateway's importer).
+ */
 export async function newestProfile(dir: string): Promise<string | undefined> {
-  const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith(".cpuprofile")).sort();
-  const last = files.at(-1);
-  return last ? path.join(dir, last) : undefined;
+  const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith(".cpuprofile"));
+  const sized = await Promise.all(files.map(async (f) => ({ f, size: (await stat(path.join(dir, f))).size })));
+  const largest = sized.sort((a, b) => b.size - a.size)[0];
+  return largest ? path.join(dir, largest.f) : undefined;
 }

@@ -7,7 +7,7 @@
  */
 import { alternate, cpuMs, loadHeaders, loadRow, med, runsOf, type ShapeSpec } from "../compare.js";
 import { type BenchContext, describeCounts, type Section, table } from "../context.js";
-import { exactCost } from "../exact.js";
+import { exactCost, stable } from "../exact.js";
 import { type LoadTarget, post, runLoad } from "../load.js";
 import { MACHINE } from "../platform.js";
 import { resetStatementStats, topStatements } from "../postgres.js";
@@ -81,7 +81,7 @@ export async function s1(ctx: BenchContext): Promise<Section> {
   }
   const sqlA = describeCounts(exact[0]?.sql ?? {});
   const sqlB = describeCounts(exact[1]?.sql ?? {});
-  const same = JSON.stringify(exact[0]?.sql) === JSON.stringify(exact[1]?.sql);
+  const same = stable(exact[0]?.sql) === stable(exact[1]?.sql);
   const pgA = med(a10, (r) => r.perOp.pgCalls ?? Number.NaN);
   const pgB = med(b10, (r) => r.perOp.pgCalls ?? Number.NaN);
   const p99a = med(a10, (r) => r.p99);

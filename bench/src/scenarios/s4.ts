@@ -23,6 +23,7 @@ import path from "node:path";
 import pg from "pg";
 import { orderAccessToken } from "../../../subgraphs/orders/src/access-token.js";
 import { type BenchContext, type Goal, type Section, table } from "../context.js";
+import { settleDown } from "../exact.js";
 import { scrape, total } from "../metrics.js";
 import { ROOT, stopChild } from "../platform.js";
 import { freePort } from "../postgres.js";
@@ -149,8 +150,11 @@ export async function s4(ctx: BenchContext): Promise<Section> {
   let held: Held | undefined;
   let peaks = ctx.meter.snapshot();
 
-  const activeSubscriptions = async (service: "router" | "orders") =>
-    total(await scrape(platform.service(service).metricsUrl), "graphql_subscriptions_active");
+  const activeSubscriptions = (service: "router" | "orders") =>
+    scrape(platform.service(service).metricsUrl).then(
+      (series) => total(series, "graphql_subscriptions_active"),
+      () => -1,
+    );
   const ordersSql = async () =>
     total(await scrape(platform.service("orders").metricsUrl), "db_query_duration_seconds_count");
 
@@ -194,7 +198,7 @@ export async function s4(ctx: BenchContext): Promise<Section> {
     await idle(platform.service("orders").pid, 20_000);
     await idle(platform.service("router").pid, 5_000);
     clients.reset();
-    const sqlBefore = side === "router" ? await ordersSql() : 0;
+    const sqlBefore = side === "router" ? await ordersSql().catch(() => Number.NaN) : 0;
     const firstSeq = seq;
     const committed = await commit(events, perSecond, orderFor, side === "router" ? "order_updates" : BARE_CHANNEL);
     let expected = 0;
@@ -207,7 +211,7 @@ export async function s4(ctx: BenchContext): Promise<Section> {
       await new Promise((r) => setTimeout(r, 100));
     }
     const report = await clients.request<"report">({ type: "report" });
-    const sqlAfter = side === "router" ? await ordersSql() : 0;
+    const sqlAfter = side === "router" ? await ordersSql().catch(() => Number.NaN) : 0;
     const seen = new Set<string>();
     let duplicated = 0;
     let misrouted = 0;
@@ -286,7 +290,8 @@ export async function s4(ctx: BenchContext): Promise<Section> {
   };
 
   try {
-    await new Promise((r) => setTimeout(r, 500));
+    // What earlier scenarios left (event handlers, notifications) must not run during these runs.
+    await settleDown(ctx, 30_000);
     ctx.meter.resetPeaks();
     // (a) one order each, 100 changes per second.
     for (const n of sizes) {
