@@ -162,10 +162,27 @@ export async function s2(ctx: BenchContext): Promise<Section> {
       ];
     });
     const b10 = rps(B, "c10");
+    const pagesRatio = ratio(rps(B, "varied", variedGrid), rps(D, "varied", variedGrid));
+    const hiveMerged = med(runsOf(grid, D, "c10"), (r) => r.perOp.requests.catalog ?? 0);
     const goals = [
-      { goal: "S2: (b) router >= 0.6x (a) catalog direct (10 conn)", value: ratio(b10, rps(A, "c10")), min: 0.6 },
-      { goal: "S2: (b) router >= 1.5x (c) stock Apollo gateway (10 conn)", value: ratio(b10, rps(C, "c10")), min: 1.5 },
-      { goal: "S2: (b) router >= 1.0x (d) Hive Gateway (10 conn)", value: ratio(b10, rps(D, "c10")), min: 1.0 },
+      {
+        goal: "S2: (b) router >= 0.6x (a) catalog direct (10 conn)",
+        value: ratio(b10, rps(A, "c10")),
+        min: 0.6,
+        why: "",
+      },
+      {
+        goal: "S2: (b) router >= 1.5x (c) stock Apollo gateway (10 conn)",
+        value: ratio(b10, rps(C, "c10")),
+        min: 1.5,
+        why: `the catalog subgraph and PostgreSQL bound every gateway: even a zero-cost gateway would reach only ${fmtRatio(ratio(rps(A, "c10"), rps(C, "c10")))} of (c); CPU per request ${fmt(cpuMs(runsOf(grid, B, "c10"), "router"), 2)} ms (b) vs ${fmt(cpuMs(runsOf(grid, C, "c10"), "stock-gateway"), 2)} ms (c)`,
+      },
+      {
+        goal: "S2: (b) router >= 1.0x (d) Hive Gateway (10 conn)",
+        value: ratio(b10, rps(D, "c10")),
+        min: 1.0,
+        why: `Hive merges identical in-flight requests (${fmt(hiveMerged, 2)} catalog requests per client request); with 40 distinct pages (b)/(d) = ${fmtRatio(pagesRatio)}`,
+      },
     ];
 
     const lines = [
@@ -204,7 +221,7 @@ export async function s2(ctx: BenchContext): Promise<Section> {
       goals: goals.map((g) => ({
         goal: g.goal,
         met: Number.isFinite(g.value) ? g.value >= g.min : null,
-        detail: `${fmtRatio(g.value)} (${fmt(b10)} vs ${fmt(b10 / g.value)} req/s)`,
+        detail: `${fmtRatio(g.value)} (${fmt(b10)} vs ${fmt(b10 / g.value)} req/s)${g.value < g.min && g.why ? `: ${g.why}` : ""}`,
       })),
       seconds: (performance.now() - started) / 1000,
     };

@@ -25,7 +25,7 @@ import { type LoadTarget, post, runLoad } from "../load.js";
 import { MACHINE } from "../platform.js";
 import { createDatabase, dropDatabase } from "../postgres.js";
 import { body, CHECKOUT, CONFIRM_TEST_PAYMENT, SHIPPING_ADDRESS } from "../queries.js";
-import { fmt, fmtRatio, median, percentile, ratio } from "../stats.js";
+import { fmt, median, percentile } from "../stats.js";
 
 const run = promisify(execFile);
 const BUYERS = 200;
@@ -433,7 +433,10 @@ async function uncontendedCheckouts(
     "",
     ...(pgRuns.length
       ? [
-          `pgbench reference (built-in TPC-B-like script: 5 statements in a transaction; scale ${pgbench?.scale}, 10 clients, 2 threads, ${options.runS} s, same server, alternating with the checkout runs): median ${fmt(pgTps)} tps, latency p50 ${fmt(median(pgRuns.map((r) => r.p50)), 1)} ms, p99 ${fmt(median(pgRuns.map((r) => r.p99)), 1)} ms. Checkouts per second / pgbench transactions per second: ${fmtRatio(ratio(checkoutRps, pgTps))}.`,
+          `pgbench reference (built-in TPC-B-like script: 5 statements in a transaction; scale ${pgbench?.scale}, 10 clients, 2 threads, ${options.runS} s, same server, alternating with the checkout runs): median ${fmt(pgTps)} tps, latency p50 ${fmt(median(pgRuns.map((r) => r.p50)), 1)} ms, p99 ${fmt(median(pgRuns.map((r) => r.p99)), 1)} ms. A checkout is ${fmt(
+            med(checkoutRuns, (r) => r.perOp.pgCalls ?? Number.NaN),
+            0,
+          )} statements (pg_stat_statements) across the services and the event bus: ${fmt(checkoutRps * med(checkoutRuns, (r) => r.perOp.pgCalls ?? Number.NaN))} statements/s at ${fmt(checkoutRps)} checkouts/s, against pgbench's ${fmt(pgTps * 7)} statements/s (7 per transaction with BEGIN and END). Checkout is CPU-bound across all its processes: ${fmt(cpuMs(checkoutRuns, MACHINE), 1)} ms of machine CPU per checkout caps 2 cores near ${fmt(2000 / cpuMs(checkoutRuns, MACHINE))} checkouts/s; PostgreSQL takes ${fmt(cpuMs(checkoutRuns, "postgres"), 1)} ms of it, the services the rest.`,
           "",
         ]
       : ["pgbench was not found on PATH: no database reference in this run.", ""]),
