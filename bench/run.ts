@@ -13,7 +13,7 @@ import { migrateAll } from "../scripts/migrate.js";
 import type { BenchContext, Goal, Options, Section } from "./src/context.js";
 import { platformMeter, table } from "./src/context.js";
 import { machineIdle } from "./src/exact.js";
-import { build, distIsFresh, type Platform, ROOT, type RunMode, startPlatform } from "./src/platform.js";
+import { build, distIsFresh, MACHINE, type Platform, ROOT, type RunMode, startPlatform } from "./src/platform.js";
 import { type BenchServer, createDatabase, dropDatabase, enableStatementStats, startServer } from "./src/postgres.js";
 import { loadAverage, machine } from "./src/proc.js";
 import { s1 } from "./src/scenarios/s1.js";
@@ -161,9 +161,15 @@ try {
     };
     for (const id of scenarios.filter((s) => s !== "s5")) {
       log(`${TITLES[id]}: start (load average ${loadAverage()})`);
-      sections.push(await runScenario(id, ctx));
-      // Each scenario resets the peaks when it starts: keep the highest seen.
-      for (const [name, s] of ctx.meter.snapshot()) {
+      const section = await runScenario(id, ctx);
+      sections.push(section);
+      // Each scenario resets the peaks when it starts: report this one's, and keep the highest seen.
+      const peaks = [...ctx.meter.snapshot()].filter(([name]) => name !== MACHINE);
+      section.lines.push(
+        "",
+        `Peak RSS of each process during ${id.toUpperCase()} (VmHWM; PostgreSQL: its processes added): ${peaks.map(([name, s]) => `${name} ${fmt(s.peakRssKb / 1024)} MB`).join(", ")}.`,
+      );
+      for (const [name, s] of peaks) {
         compiledMemory.peak[name] = Math.max(compiledMemory.peak[name] ?? 0, s.peakRssKb);
       }
     }
