@@ -15,7 +15,7 @@ import { platformMeter, table } from "./src/context.js";
 import { machineIdle } from "./src/exact.js";
 import { build, distIsFresh, MACHINE, type Platform, ROOT, type RunMode, startPlatform } from "./src/platform.js";
 import { type BenchServer, createDatabase, dropDatabase, enableStatementStats, startServer } from "./src/postgres.js";
-import { loadAverage, machine } from "./src/proc.js";
+import { loadAverage, machine, processTree, pssKb } from "./src/proc.js";
 import { s1 } from "./src/scenarios/s1.js";
 import { s2 } from "./src/scenarios/s2.js";
 import { s3 } from "./src/scenarios/s3.js";
@@ -164,10 +164,11 @@ try {
       const section = await runScenario(id, ctx);
       sections.push(section);
       // Each scenario resets the peaks when it starts: report this one's, and keep the highest seen.
-      const peaks = [...ctx.meter.snapshot()].filter(([name]) => name !== MACHINE);
+      const peaks = [...ctx.meter.snapshot()].filter(([name]) => name !== MACHINE && name !== "postgres");
+      const pgPss = server?.postmasterPid ? processTree(server.postmasterPid).reduce((a, pid) => a + pssKb(pid), 0) : 0;
       section.lines.push(
         "",
-        `Peak RSS of each process during ${id.toUpperCase()} (VmHWM; PostgreSQL: its processes added): ${peaks.map(([name, s]) => `${name} ${fmt(s.peakRssKb / 1024)} MB`).join(", ")}.`,
+        `Peak RSS of each process during ${id.toUpperCase()} (VmHWM): ${peaks.map(([name, s]) => `${name} ${fmt(s.peakRssKb / 1024)} MB`).join(", ")}${pgPss ? `; PostgreSQL at the end of it (PSS of its processes) ${fmt(pgPss / 1024)} MB` : ""}.`,
       );
       for (const [name, s] of peaks) {
         compiledMemory.peak[name] = Math.max(compiledMemory.peak[name] ?? 0, s.peakRssKb);

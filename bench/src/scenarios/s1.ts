@@ -12,7 +12,7 @@ import { type LoadTarget, post, runLoad } from "../load.js";
 import { MACHINE } from "../platform.js";
 import { resetStatementStats, topStatements } from "../postgres.js";
 import { body, STOREFRONT } from "../queries.js";
-import { fmt, fmtRatio, mb, ratio } from "../stats.js";
+import { fmt, fmtRatio, ratio } from "../stats.js";
 
 const SHOWN = ["router", "catalog", "postgres", MACHINE];
 
@@ -68,7 +68,6 @@ export async function s1(ctx: BenchContext): Promise<Section> {
     options.reps,
     (t, _s, r) => ctx.log(`S1 ${t.name} at ${rate}/s: p99 ${fmt(r.p99, 1)} ms`),
   );
-  const peaks = ctx.meter.snapshot();
   const top = ctx.statementStats.available ? await topStatements(ctx.databaseUrl, 6) : [];
 
   const rows: string[][] = [];
@@ -132,7 +131,7 @@ export async function s1(ctx: BenchContext): Promise<Section> {
         med(b10, (r) => r.rps),
         med(a10, (r) => r.rps),
       ),
-    )} (B returns 4x the products). Peak RSS during S1: router ${mb(peaks.get("router")?.peakRssKb ?? 0)} MB, catalog ${mb(peaks.get("catalog")?.peakRssKb ?? 0)} MB.`,
+    )} (B returns 4x the products).`,
   );
   return {
     id: "s1",
