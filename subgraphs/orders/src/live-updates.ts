@@ -1,14 +1,16 @@
 import type { Logger } from "@retailer/kit";
 import pg from "pg";
+import type { OrderRow } from "./db/database.js";
 
-type Listener = (orderId: string) => void;
+type Listener = (order: OrderRow) => void;
 
 /**
  * Live order updates across replicas: every status change commits a
  * pg_notify('order_updates', id); each replica LISTENs on a connection of
- * its own and hands the id to its local subscribers. A dropped connection
- * is re-established with backoff (changes committed meanwhile are not
- * replayed: a subscriber re-reads the order when it subscribes).
+ * its own, reads each changed order ONCE (ids arriving together in one
+ * query) and hands the row to its local subscribers, however many there are.
+ * A dropped connection is re-established with backoff (changes committed
+ * meanwhile are not replayed: a subscriber re-reads the order when it subscribes).
  */
 export class LiveUpdates {
   readonly #listeners = new Set<Listener>();
@@ -16,9 +18,13 @@ export class LiveUpdates {
   #stopped = false;
   #retry = 0;
 
+  #pending = new Set<string>();
+
   constructor(
     private readonly url: string,
     private readonly log: Logger,
+    /** Reads the changed orders, all in one query. */
+    private readonly load: (ids: string[]) => Promise<OrderRow[]>,
   ) {}
 
   async start(): Promise<void> {
@@ -33,7 +39,7 @@ export class LiveUpdates {
     await client?.end().catch(() => {});
   }
 
-  /** Calls `listener` with the id of every order that changed, until the returned function is called. */
+  /** Calls `listener` with every order that changed, read fresh, until the returned function is called. */
   listen(listener: Listener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -46,8 +52,8 @@ export class LiveUpdates {
   async #connect(): Promise<void> {
     const client = new pg.Client({ connectionString: this.url, application_name: "retailer-orders-live" });
     client.on("notification", (message) => {
-      if (message.channel !== "order_updates" || !message.payload) return;
-      for (const listener of this.#listeners) listener(message.payload);
+      if (message.channel !== "order_updates" || !message.payload || this.#listeners.size === 0) return;
+      this.#schedule(message.payload);
     });
     client.on("error", (error) => {
       this.log.warn({ err: error }, "live updates connection failed");
@@ -58,6 +64,23 @@ export class LiveUpdates {
     await client.query("listen order_updates");
     this.#client = client;
     this.#retry = 0;
+  }
+
+  /** Coalesces the ids notified in one turn of the event loop into one read. */
+  #schedule(orderId: string): void {
+    const first = this.#pending.size === 0;
+    this.#pending.add(orderId);
+    if (!first) return;
+    setImmediate(() => {
+      const ids = [...this.#pending];
+      this.#pending.clear();
+      this.load(ids).then(
+        (rows) => {
+          for (const row of rows) for (const listener of this.#listeners) listener(row);
+        },
+        (error: unknown) => this.log.warn({ err: error, orderIds: ids }, "could not read changed orders"),
+      );
+    });
   }
 
   async #reconnect(failed: pg.Client): Promise<void> {

@@ -4,6 +4,7 @@ import { Checkout } from "./checkout.js";
 import type { OrdersServices } from "./context.js";
 import type { OrdersDatabase } from "./db/database.js";
 import { migrations } from "./db/migrations/index.js";
+import { findOrdersByIds } from "./db/order.repository.js";
 import { subscribeToPayments } from "./events.js";
 import { Lifecycle } from "./lifecycle.js";
 import { LiveUpdates } from "./live-updates.js";
@@ -50,7 +51,7 @@ export const orders: SubgraphDefinition<OrdersDatabase, OrdersLoaders, OrdersSer
       ["event"],
     );
     const lifecycle = new Lifecycle(db, bus, (event) => orders.inc({ event }));
-    const live = new LiveUpdates(config.DATABASE_URL, log);
+    const live = new LiveUpdates(config.DATABASE_URL, log, (ids) => findOrdersByIds(db, ids));
     const checkout = new Checkout(db, new Services(internal), lifecycle, bus, config.ORDER_PRICING, log, () =>
       orders.inc({ event: "placed" }),
     );

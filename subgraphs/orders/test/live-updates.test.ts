@@ -5,6 +5,7 @@ import { payments } from "@retailer/payments";
 import { type Session, type Stack, startStack } from "@retailer/testing";
 import { users } from "@retailer/users";
 import { type Client, createClient } from "graphql-ws";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { orders } from "../src/index.js";
@@ -183,6 +184,28 @@ describe("live order updates on the orders subgraph", () => {
     const [event] = await withToken.until(1);
     expect(event?.data?.orderUpdated?.status).toBe("CANCELLED");
     withToken.unsubscribe();
+  });
+
+  it("reads a changed order once, however many watch it", async () => {
+    const client = await subgraphClient(stack.subgraphs.orders?.url as string);
+    const orders = stack.subgraphs.orders;
+    if (!orders) throw new Error("no orders");
+    const statementsForOneChange = async (watchers: number) => {
+      const subs = Array.from({ length: watchers }, () =>
+        watch(client, ORDER_UPDATED, { id: guestOrder.id, t: guestOrder.token }),
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      const before = orders.statementCount();
+      const db = orders.database.db;
+      await sql`select pg_notify('order_updates', ${guestOrder.id})`.execute(db);
+      await new Promise((r) => setTimeout(r, 300));
+      for (const sub of subs) sub.unsubscribe();
+      return orders.statementCount() - before;
+    };
+    const one = await statementsForOneChange(1);
+    const twenty = await statementsForOneChange(20);
+    expect(one).toBe(1);
+    expect(twenty).toBe(one);
   });
 
   it("streams every change of the customer's own orders to myOrderUpdates, and refuses anonymous callers", async () => {

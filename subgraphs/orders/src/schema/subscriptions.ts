@@ -4,7 +4,6 @@ import { Arg, ID, Resolver, Root, Subscription } from "type-graphql";
 import { verifyOrderAccessToken } from "../access-token.js";
 import type { Context } from "../context.js";
 import type { OrderRow } from "../db/database.js";
-import { findOrdersByIds } from "../db/order.repository.js";
 import { pushIterator } from "../live-updates.js";
 import { Order, toOrder } from "./order.js";
 import { readableOrder } from "./queries.js";
@@ -12,8 +11,9 @@ import { readableOrder } from "./queries.js";
 const MAX_TIMER = 2 ** 31 - 1;
 
 /**
- * Streams the orders `matches` accepts, read fresh at each change, until the
- * client unsubscribes or the subscriber's token expires (UNAUTHENTICATED).
+ * Streams the orders `matches` accepts as they change (read once per change
+ * for all subscribers, by LiveUpdates), each state once, until the client
+ * unsubscribes or the subscriber's token expires (UNAUTHENTICATED).
  */
 function stream(ctx: Context, matches: (row: OrderRow) => Order | null): AsyncIterableIterator<Order> {
   let timer: NodeJS.Timeout | undefined;
@@ -22,14 +22,17 @@ function stream(ctx: Context, matches: (row: OrderRow) => Order | null): AsyncIt
     unlisten();
     if (timer) clearTimeout(timer);
   });
-  unlisten = ctx.services.live.listen((orderId) => {
-    findOrdersByIds(ctx.db, [orderId]).then(
-      ([row]) => {
-        const order = row && matches(row);
-        if (order) push(order);
-      },
-      (error: unknown) => ctx.log.warn({ err: error, orderId }, "could not read a changed order"),
-    );
+  const delivered = new Map<string, { at: number; state: string }>();
+  unlisten = ctx.services.live.listen((row) => {
+    // A state seen twice (two changes read together) goes out once; an older one read late, never.
+    const at = row.updated_at.getTime();
+    const state = `${row.status}|${row.carrier}|${row.tracking_number}`;
+    const last = delivered.get(row.id);
+    if (last && (at < last.at || (at === last.at && state === last.state))) return;
+    const order = matches(row);
+    if (!order) return;
+    delivered.set(row.id, { at, state });
+    push(order);
   });
   if (ctx.tokenExpiresAt !== null) {
     const ms = Math.min(MAX_TIMER, Math.max(0, ctx.tokenExpiresAt * 1000 - Date.now()));
