@@ -163,6 +163,23 @@ try {
       log(`${TITLES[id]}: start (load average ${loadAverage()})`);
       const section = await runScenario(id, ctx);
       sections.push(section);
+      const gone = [...platform.services.values()].filter(
+        (s) => s.child.exitCode !== null || s.child.signalCode !== null,
+      );
+      if (gone.length > 0) {
+        const names = gone.map((s) => s.name).join(", ");
+        section.lines.push(
+          "",
+          `**Warning**: ${names} exited during ${id.toUpperCase()}; its figures are not to be trusted.`,
+        );
+        section.goals.push({
+          goal: `${id.toUpperCase()} ran with every service up`,
+          met: false,
+          detail: `${names} exited`,
+        });
+        log(`${names} exited during ${id}: stopping`);
+        break;
+      }
       // Each scenario resets the peaks when it starts: report this one's, and keep the highest seen.
       const peaks = [...ctx.meter.snapshot()].filter(([name]) => name !== MACHINE && name !== "postgres");
       const pgPss = server?.postmasterPid ? processTree(server.postmasterPid).reduce((a, pid) => a + pssKb(pid), 0) : 0;

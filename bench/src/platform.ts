@@ -132,7 +132,33 @@ export interface StartPlatformOptions {
 }
 
 /** Starts the six subgraphs and the router, and waits for the router's /ready. */
+/**
+ * Starts the platform; when a port chosen free was taken before a service
+ * bound it (other processes on the machine pick ports too), starts it all
+ * again on new ports, at most three times.
+ */
 export async function startPlatform(options: StartPlatformOptions): Promise<Platform> {
+  let last: unknown;
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    try {
+      return await startPlatformOnce(options);
+    } catch (error) {
+      last = error;
+    }
+  }
+  throw last;
+}
+
+/** Whether the process answering on `port` is ours: alive, and its /health names the service. */
+export async function answersAs(port: number, name: string, child: ChildProcess): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return false;
+  const health = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2_000) })
+    .then((r) => r.json() as Promise<{ service?: string }>)
+    .catch(() => ({}) as { service?: string });
+  return health.service === name && child.exitCode === null;
+}
+
+async function startPlatformOnce(options: StartPlatformOptions): Promise<Platform> {
   const secret = randomBytes(32).toString("hex");
   const ports = new Map<ServiceName, number>();
   for (const name of [...SUBGRAPHS, "router"] as ServiceName[]) ports.set(name, await freePort());
@@ -188,7 +214,10 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
         readyMs: 0,
       };
       services.set(name, service);
-      if (!(await waitReady(`http://127.0.0.1:${port}/ready`, 120_000, child))) {
+      if (
+        !(await waitReady(`http://127.0.0.1:${port}/ready`, 120_000, child)) ||
+        !(await answersAs(port, name, child))
+      ) {
         throw new Error(`${name} did not become ready; see ${path.join(options.logDir, `${name}.log`)}`);
       }
       service.readyMs = performance.now() - spawnedAt;
@@ -298,7 +327,7 @@ export async function startExtra(
   );
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
-  if (!(await waitReady(`http://127.0.0.1:${port}/ready`, 60_000, child))) {
+  if (!(await waitReady(`http://127.0.0.1:${port}/ready`, 60_000, child)) || !(await answersAs(port, service, child))) {
     await stopChild(child);
     throw new Error(`${label} did not become ready`);
   }

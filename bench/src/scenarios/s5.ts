@@ -67,6 +67,11 @@ export async function s5(ctx: BenchContext): Promise<Section> {
       throw new Error(`the router was not ready after 120 s; see ${path.join(ctx.logDir, "s5-launcher.log")}`);
     ctx.log(`S5 ready in ${fmt(readyS, 1)} s`);
     const processes = findServices(launcher.pid as number);
+    if (processes.size < 8) {
+      throw new Error(
+        `only ${[...processes.keys()].join(", ")} are running (a port taken by another process?); see the launcher's log`,
+      );
+    }
     await new Promise((r) => setTimeout(r, ctx.options.quick ? 2_000 : 5_000));
     const idle = new Map([...processes].map(([name, pid]) => [name, measure(name, pid)]));
     for (const pid of processes.values()) for (const p of processTree(pid)) resetPeak(p);
