@@ -32,8 +32,10 @@ function category(frame: ProfileNode["callFrame"]): string {
 
 export interface ProfileSummary {
   totalMs: number;
-  /** Share of non-idle time, largest first. */
+  /** Share of non-idle time, largest first: the first `limit`. */
   top: { name: string; share: number }[];
+  /** Every category's share. */
+  all: { name: string; share: number }[];
 }
 
 export async function summariseProfile(file: string, limit = 8): Promise<ProfileSummary> {
@@ -50,11 +52,10 @@ export async function summariseProfile(file: string, limit = 8): Promise<Profile
     totals.set(name, (totals.get(name) ?? 0) + delta);
     total += delta;
   }
-  const top = [...totals.entries()]
+  const all = [...totals.entries()]
     .sort((a, b) => b[1] - a[1])
-    .slice(0, limit)
     .map(([name, ms]) => ({ name, share: total > 0 ? ms / total : 0 }));
-  return { totalMs: total, top };
+  return { totalMs: total, top: all.slice(0, limit), all };
 }
 
 /**
