@@ -13,6 +13,7 @@ import {
   lockOpenCartOfCustomer,
   markConverted,
   markMerged,
+  markReopened,
   saveLineQuantities,
   touchCart,
 } from "./db/cart.repository.js";
@@ -45,6 +46,12 @@ const refuse = (error: UserErrorShape): never => {
 const toLine = (row: CartLineRow): Line => ({ id: row.id, variantId: row.variant_id, quantity: row.quantity });
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string } | null)?.code === "23505";
+
+/** A cart as checkout closed it, with its lines. */
+export interface ClosedCart {
+  cart: CartRow;
+  lines: CartLineRow[];
+}
 
 export interface OrderPlaced {
   orderId: string;
@@ -135,6 +142,46 @@ export class Carts {
     }
   }
 
+  /**
+   * Checkout closes the cart before it reads the lines (internalCheckOutCart):
+   * an OPEN cart with lines, reachable by the buyer, becomes CONVERTED for
+   * the order id in one locked step. From then on nothing can be added to it
+   * and no second checkout can take it, even before the order commits. A
+   * repeat for the same order answers the same cart (retries are safe); any
+   * other cart answers as it is and changes nothing (orders reads its status
+   * and lines). Null when the buyer cannot reach it.
+   */
+  checkOut(cartId: string, orderId: string, customerId: string | null): Promise<ClosedCart | null> {
+    if (!isUuid(cartId) || !isUuid(orderId)) return Promise.resolve(null);
+    return this.db.transaction().execute(async (trx) => {
+      const cart = await lockCart(trx, cartId);
+      if (!cart || (cart.customer_id !== null && cart.customer_id !== customerId)) return null;
+      const lines = await findLinesByCartIds(trx, [cart.id]);
+      if (cart.status !== "OPEN" || lines.length === 0) return { cart, lines };
+      await markConverted(trx, cart.id, orderId);
+      return { cart: { ...cart, status: "CONVERTED", order_id: orderId }, lines };
+    });
+  }
+
+  /**
+   * The compensation of checkOut, when the checkout failed: the cart opens
+   * again. Only a cart closed for that order id; a repeat does nothing. When
+   * the customer has started another open cart meanwhile, the closed cart's
+   * lines merge into it (as on sign-in) and it is closed as MERGED. Answers
+   * whether the cart changed.
+   */
+  reopen(cartId: string, orderId: string): Promise<boolean> {
+    if (!isUuid(cartId) || !isUuid(orderId)) return Promise.resolve(false);
+    return this.db.transaction().execute(async (trx) => {
+      const cart = await lockCart(trx, cartId);
+      if (cart?.status !== "CONVERTED" || cart.order_id !== orderId) return false;
+      const other = cart.customer_id ? await lockOpenCartOfCustomer(trx, cart.customer_id) : undefined;
+      if (other && cart.customer_id) await this.#merge(trx, cart, other, cart.customer_id, ["cartId"]);
+      else await markReopened(trx, cart.id);
+      return true;
+    });
+  }
+
   /** order.placed: the cart is CONVERTED (only from OPEN); once per event. Answers whether it changed. */
   convert(eventId: string, event: OrderPlaced): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
@@ -165,17 +212,22 @@ export class Carts {
       fail(notChangeable(cart.status));
       const target = await lockOpenCartOfCustomer(trx, customerId);
       if (!target) return assignCart(trx, cart.id, customerId);
-      const lines = await findLinesByCartIds(trx, [target.id, cart.id]);
-      const outcome = mergeLines(
-        lines.filter((l) => l.cart_id === target.id).map(toLine),
-        lines.filter((l) => l.cart_id === cart.id).map(toLine),
-        ["cartId"],
-      );
-      fail(outcome.errors);
-      await saveLineQuantities(trx, target.id, outcome.save);
-      await markMerged(trx, cart.id, customerId, target.id);
-      return touchCart(trx, target.id);
+      return this.#merge(trx, cart, target, customerId, ["cartId"]);
     });
+  }
+
+  /** Moves the lines of `cart` into the customer's open cart `target` (both locked) and closes `cart` as MERGED. */
+  async #merge(trx: Db, cart: CartRow, target: CartRow, customerId: string, path: string[]): Promise<CartRow> {
+    const lines = await findLinesByCartIds(trx, [target.id, cart.id]);
+    const outcome = mergeLines(
+      lines.filter((l) => l.cart_id === target.id).map(toLine),
+      lines.filter((l) => l.cart_id === cart.id).map(toLine),
+      path,
+    );
+    fail(outcome.errors);
+    await saveLineQuantities(trx, target.id, outcome.save);
+    await markMerged(trx, cart.id, customerId, target.id);
+    return touchCart(trx, target.id);
   }
 
   /** The customer's open cart, locked; made when they have none (a concurrent maker wins and is waited for). */

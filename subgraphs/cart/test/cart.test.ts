@@ -788,18 +788,34 @@ describe("prices and availability", () => {
 });
 
 describe("checkout hand-off", () => {
-  const INTERNAL_CART =
-    "query($id: ID!) { internalCart(id: $id) { id customerId status lines { lineId variantId quantity } } }";
+  const CHECK_OUT = `mutation($id: ID!, $orderId: ID!, $customerId: ID) {
+    internalCheckOutCart(id: $id, orderId: $orderId, customerId: $customerId) {
+      id customerId status orderId lines { lineId variantId quantity }
+    }
+  }`;
+  const REOPEN = "mutation($id: ID!, $orderId: ID!) { internalReopenCart(id: $id, orderId: $orderId) }";
   type InternalCart = {
     id: string;
     customerId: string | null;
     status: string;
+    orderId: string | null;
     lines: { lineId: string; variantId: string; quantity: number }[];
   };
-  const internalCart = async (id: string) =>
-    (await internal.call<{ internalCart: InternalCart | null }>("cart", INTERNAL_CART, { id })).internalCart;
+  const checkOut = async (id: string, orderId: string, customerId: string | null) =>
+    (await internal.call<{ internalCheckOutCart: InternalCart | null }>("cart", CHECK_OUT, { id, orderId, customerId }))
+      .internalCheckOutCart;
+  const reopen = async (id: string, orderId: string) =>
+    (await internal.call<{ internalReopenCart: boolean }>("cart", REOPEN, { id, orderId })).internalReopenCart;
+  const stored = async (id: string) =>
+    (
+      await sql<{
+        status: string;
+        order_id: string | null;
+        merged_into: string | null;
+      }>`select status, order_id, merged_into from cart.cart where id = ${id}`.execute(cartDb())
+    ).rows[0];
 
-  it("answers a cart's owner, status and lines to a service", async () => {
+  it("closes the buyer's cart for the order at once and answers its lines; a repeat answers the same", async () => {
     const customer = await stack.signUp("Buyer");
     const created = await ok(
       await createCart(
@@ -810,37 +826,108 @@ describe("checkout hand-off", () => {
         customer,
       ),
     );
-    expect(await internalCart(created.id)).toEqual({
+    const orderId = randomUUID();
+    const closed = {
       id: created.id,
       customerId: customer.userId,
-      status: "OPEN",
+      status: "CONVERTED",
+      orderId,
       lines: created.lines.map((l) => ({ lineId: l.id, variantId: l.variant.id, quantity: l.quantity })),
+    };
+    expect(await checkOut(created.id, orderId, customer.userId)).toEqual(closed);
+    expect(await checkOut(created.id, orderId, customer.userId)).toEqual(closed);
+    // Another order (a second checkout with another key) finds it closed and changes nothing.
+    expect(await checkOut(created.id, randomUUID(), customer.userId)).toEqual(closed);
+    expect(await stored(created.id)).toMatchObject({ status: "CONVERTED", order_id: orderId });
+    // Nothing can be added while the order is being placed; the next createCart makes a new cart.
+    expect(errorsOf(await addLines(created.id, [{ variantId: v.teeM, quantity: 1 }], customer))).toEqual([
+      expect.objectContaining({ code: "ILLEGAL_STATE", field: ["cartId"] }),
+    ]);
+    expect(await myCart(customer)).toBeNull();
+    const next = await ok(await createCart([{ variantId: v.teeM, quantity: 1 }], customer));
+    expect(next.id).not.toBe(created.id);
+  });
+
+  it("answers null for someone else's or an unknown cart and leaves an empty cart open", async () => {
+    const owner = await stack.signUp("Owner");
+    const mine = await ok(await createCart([{ variantId: v.mug, quantity: 1 }], owner));
+    const other = await stack.signUp("Other");
+    expect(await checkOut(mine.id, randomUUID(), other.userId)).toBeNull();
+    expect(await checkOut(mine.id, randomUUID(), null)).toBeNull();
+    expect(await stored(mine.id)).toMatchObject({ status: "OPEN", order_id: null });
+    expect(await checkOut(randomUUID(), randomUUID(), null)).toBeNull();
+    expect(await checkOut("nope", randomUUID(), null)).toBeNull();
+
+    const empty = await ok(await createCart([]));
+    expect(await checkOut(empty.id, randomUUID(), null)).toMatchObject({ status: "OPEN", orderId: null, lines: [] });
+    expect(await stored(empty.id)).toMatchObject({ status: "OPEN" });
+    // A guest cart is anyone's who holds its id, a signed-in customer's too.
+    const guest = await ok(await createCart([{ variantId: v.teeM, quantity: 1 }]));
+    expect(await checkOut(guest.id, randomUUID(), owner.userId)).toMatchObject({ status: "CONVERTED" });
+  });
+
+  it("reopens the cart when the checkout fails, only for its order, once", async () => {
+    const customer = await stack.signUp("Unlucky buyer");
+    const created = await ok(await createCart([{ variantId: v.teeS, quantity: 3 }], customer));
+    const orderId = randomUUID();
+    await checkOut(created.id, orderId, customer.userId);
+    expect(await reopen(created.id, randomUUID())).toBe(false);
+    expect(await reopen(created.id, orderId)).toBe(true);
+    expect(await reopen(created.id, orderId)).toBe(false);
+    expect(await stored(created.id)).toMatchObject({ status: "OPEN", order_id: null });
+    expect((await myCart(customer))?.id).toBe(created.id);
+    expect(quantities(await ok(await addLines(created.id, [{ variantId: v.mug, quantity: 1 }], customer)))).toEqual({
+      "TEE-S": 3,
+      MUG: 1,
     });
-    const guest = await ok(await createCart([]));
-    expect(await internalCart(guest.id)).toMatchObject({ customerId: null, status: "OPEN", lines: [] });
-    expect(await internalCart(randomUUID())).toBeNull();
-    expect(await internalCart("nope")).toBeNull();
+    expect(await reopen(randomUUID(), orderId)).toBe(false);
+  });
+
+  it("merges a reopened cart into the open cart the customer started meanwhile", async () => {
+    const customer = await stack.signUp("Two tabs");
+    const first = await ok(await createCart([{ variantId: v.teeS, quantity: 2 }], customer));
+    const orderId = randomUUID();
+    await checkOut(first.id, orderId, customer.userId);
+    const second = await ok(
+      await createCart(
+        [
+          { variantId: v.teeS, quantity: 1 },
+          { variantId: v.mug, quantity: 1 },
+        ],
+        customer,
+      ),
+    );
+    expect(await reopen(first.id, orderId)).toBe(true);
+    expect(await stored(first.id)).toMatchObject({ status: "MERGED", merged_into: second.id });
+    const mine = await myCart(customer);
+    expect(mine?.id).toBe(second.id);
+    expect(quantities(mine)).toEqual({ "TEE-S": 3, MUG: 1 });
   });
 
   it("is absent from the router's API and refused without a service token", async () => {
     const schema = await stack.query<{
-      __schema: { queryType: { fields: { name: string }[] }; types: { name: string }[] };
-    }>("{ __schema { queryType { fields { name } } types { name } } }");
-    const fields = schema.data?.__schema.queryType.fields.map((f) => f.name) ?? [];
-    expect(fields).toContain("cart");
-    expect(fields).not.toContain("internalCart");
+      __schema: { mutationType: { fields: { name: string }[] }; types: { name: string }[] };
+    }>("{ __schema { mutationType { fields { name } } types { name } } }");
+    const fields = schema.data?.__schema.mutationType.fields.map((f) => f.name) ?? [];
+    expect(fields).toContain("createCart");
+    expect(fields).not.toContain("internalCheckOutCart");
+    expect(fields).not.toContain("internalReopenCart");
     expect(schema.data?.__schema.types.map((t) => t.name)).not.toContain("InternalCart");
     const created = await ok(await createCart([]));
-    const viaRouter = await stack.query(INTERNAL_CART, { id: created.id }, admin.headers);
+    const variables = { id: created.id, orderId: randomUUID() };
+    const viaRouter = await stack.query(CHECK_OUT, variables, admin.headers);
     expect(viaRouter.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
 
     // Straight to the subgraph, correctly signed, but as a customer, an admin or anonymous.
     const customer = await stack.signUp("Snoop");
-    const code = async (headers: Record<string, string>) =>
-      (await direct(INTERNAL_CART, { id: created.id }, headers)).errors?.[0]?.extensions?.code;
-    expect(await code(customer.headers)).toBe("FORBIDDEN");
-    expect(await code(admin.headers)).toBe("FORBIDDEN");
-    expect(await code({})).toBe("UNAUTHENTICATED");
+    const code = async (document: string, headers: Record<string, string>) =>
+      (await direct(document, variables, headers)).errors?.[0]?.extensions?.code;
+    for (const document of [CHECK_OUT, REOPEN]) {
+      expect(await code(document, customer.headers)).toBe("FORBIDDEN");
+      expect(await code(document, admin.headers)).toBe("FORBIDDEN");
+      expect(await code(document, {})).toBe("UNAUTHENTICATED");
+    }
+    expect(await stored(created.id)).toMatchObject({ status: "OPEN" });
   });
 
   it("marks the cart CONVERTED on order.placed, once; the customer's next createCart makes a new cart", async () => {
@@ -856,7 +943,7 @@ describe("checkout hand-off", () => {
       );
     await vi.waitFor(
       async () => {
-        expect((await internalCart(created.id))?.status).toBe("CONVERTED");
+        expect((await stored(created.id))?.status).toBe("CONVERTED");
       },
       { timeout: 15_000, interval: 100 },
     );
@@ -891,7 +978,7 @@ describe("checkout hand-off", () => {
     expect(await carts.convert(eventId, { orderId: randomUUID(), cartId: next.id, customerId: customer.userId })).toBe(
       false,
     );
-    expect((await internalCart(next.id))?.status).toBe("OPEN");
+    expect((await stored(next.id))?.status).toBe("OPEN");
   });
 });
 

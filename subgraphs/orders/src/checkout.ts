@@ -13,7 +13,16 @@ import {
   validateAddress,
 } from "@retailer/kit";
 import { z } from "zod";
-import { claimCheckout, completeClaim, dropClaim, lockClaim } from "./db/claim.repository.js";
+import {
+  claimCheckout,
+  completeClaim,
+  deleteUndo,
+  dropClaim,
+  lockAbandonedClaims,
+  lockClaim,
+  lockPendingUndos,
+  retireClaim,
+} from "./db/claim.repository.js";
 import type { AddressJson, OrderRow, OrdersDatabase } from "./db/database.js";
 import { findOrdersByIds, insertOrder, insertOrderLines, insertStatusChange } from "./db/order.repository.js";
 import type { Lifecycle } from "./lifecycle.js";
@@ -42,12 +51,18 @@ const unavailable = (what: string) =>
 /**
  * The checkout saga (docs/architecture.md):
  *  1. claim the idempotency key (committed at once: repeats find the same order id);
- *  2. in one transaction holding the claim: read the cart, reserve stock
- *     (catalog, idempotent by order id), write the order with its price
- *     snapshot, history and order.placed, create the payment (payments,
- *     idempotent by order id), mark the claim complete, commit;
- *  3. any failure after the reservation compensates: release the stock,
- *     cancel the payment, drop the claim, so nothing live is left behind.
+ *  2. in one transaction holding the claim: close the cart (cart, idempotent
+ *     by order id: nothing can be added to it or check it out again from
+ *     here on), reserve stock (catalog, idempotent by order id), write the
+ *     order with its price snapshot, history and order.placed, create the
+ *     payment (payments, idempotent by order id), mark the claim complete,
+ *     commit;
+ *  3. any failure compensates: cancel the payment, release the stock, reopen
+ *     the cart, drop the claim, so nothing live is left behind. When a
+ *     compensation step fails, the undo is left to the sweep (checkout_undo);
+ *     when the process dies mid-way, the claim stays and the sweep undoes it
+ *     later (`recoverAbandoned`). An order id is never used again after its
+ *     undo: a retry of the key gets a new one.
  * A repeat waits on the claim's lock and answers the first attempt's order.
  */
 export class Checkout {
@@ -85,8 +100,8 @@ export class Checkout {
     }
     const orderId = claim.order_id;
     const call = { requestId };
-    let reserved = false;
-    let paid = false;
+    // Set before each call: a call that timed out may still have taken effect, and every undo is idempotent.
+    const done: Steps = { closed: false, reserved: false, paid: false };
     try {
       return await this.db
         .transaction()
@@ -98,16 +113,22 @@ export class Checkout {
             if (!order) throw new Error(`claim ${orderId} completed without its order`);
             return { order, guest: order.customer_id === null };
           }
-          const cart = await this.services.cart(input.cartId, call).catch(rethrowAs(unavailable("The cart")));
-          if (!cart || (cart.customerId !== null && cart.customerId !== customerId)) {
-            throw fail("NOT_FOUND", "No such cart.", ["input", "cartId"]);
-          }
-          if (cart.status !== "OPEN")
-            throw fail("CART_NOT_OPEN", "This cart was checked out or merged already.", ["input", "cartId"]);
-          if (cart.lines.length === 0) throw fail("CART_EMPTY", "The cart is empty.", ["input", "cartId"]);
           const email = await this.#email(customerId, input.email, call);
           const address = await this.#address(customerId, input, call);
 
+          done.closed = true;
+          const cart = await this.services
+            .checkOutCart(input.cartId, orderId, customerId, call)
+            .catch(rethrowAs(unavailable("The cart")));
+          if (!cart) throw fail("NOT_FOUND", "No such cart.", ["input", "cartId"]);
+          if (cart.status === "OPEN" && cart.lines.length === 0) {
+            throw fail("CART_EMPTY", "The cart is empty.", ["input", "cartId"]);
+          }
+          if (cart.status !== "CONVERTED" || cart.orderId !== orderId) {
+            throw fail("CART_NOT_OPEN", "This cart was checked out or merged already.", ["input", "cartId"]);
+          }
+
+          done.reserved = true;
           const reservation = await this.services
             .reserve(
               orderId,
@@ -116,7 +137,6 @@ export class Checkout {
             )
             .catch(rethrowAs(unavailable("Stock")));
           if (!reservation.ok) throw outOfStock(reservation);
-          reserved = true;
           // Lines in the order the customer added them to the cart.
           const position = new Map(cart.lines.map((l, i) => [l.variantId, i]));
           reservation.lines.sort((a, b) => (position.get(a.variantId) ?? 0) - (position.get(b.variantId) ?? 0));
@@ -161,7 +181,7 @@ export class Checkout {
           await this.bus.publish(trx, "order.placed", { orderId, cartId: input.cartId, customerId }, { requestId });
           await this.lifecycle.publishChange(trx, order, null, { requestId });
 
-          paid = true;
+          done.paid = true;
           await this.services
             .createPayment({ orderId, customerId, email, amount: totals.total, currency }, call)
             .catch((error: unknown) => {
@@ -182,28 +202,59 @@ export class Checkout {
         });
     } catch (error) {
       if (error instanceof Retry) return this.run(viewer, input, requestId);
-      await this.#compensate(orderId, { reserved, paid }, call);
+      if (!done.closed) {
+        await dropClaim(this.db, orderId);
+        throw error;
+      }
+      await this.db.transaction().execute((trx) => retireClaim(trx, { orderId, cartId: input.cartId }));
+      // Left in checkout_undo when a step fails: the sweep finishes it.
+      if (await this.#undo(orderId, input.cartId, done, call)) await deleteUndo(this.db, orderId);
       throw error;
     }
   }
 
-  /** Undoes what the failed attempt did elsewhere; each step is idempotent, so retrying is safe. */
-  async #compensate(
-    orderId: string,
-    done: { reserved: boolean; paid: boolean },
-    call: { requestId: string },
-  ): Promise<void> {
+  /**
+   * Finishes checkouts that failed without undoing what they did elsewhere:
+   * claims neither completed nor retired, older than `minutes` and not
+   * locked by a running attempt (`skip locked`), were left by a process that
+   * died mid-way: they are retired. Then every undo not yet finished
+   * (checkout_undo) is done: each step is idempotent and a step never taken
+   * undoes nothing; an undo that fails again stays for the next sweep. Runs
+   * in every replica. Answers how many checkouts were undone.
+   */
+  async recoverAbandoned(minutes: number, limit = 50): Promise<number> {
+    await this.db.transaction().execute(async (trx) => {
+      for (const claim of await lockAbandonedClaims(trx, minutes, limit)) {
+        await retireClaim(trx, { orderId: claim.order_id, cartId: claim.cart_id });
+      }
+    });
+    const all = { closed: true, reserved: true, paid: true };
+    const undone = await this.db.transaction().execute(async (trx) => {
+      let count = 0;
+      for (const pending of await lockPendingUndos(trx, limit)) {
+        const call = { requestId: `sweep:${pending.order_id}` };
+        if (await this.#undo(pending.order_id, pending.cart_id, all, call)) {
+          await deleteUndo(trx, pending.order_id);
+          count += 1;
+        }
+      }
+      return count;
+    });
+    if (undone) this.log.warn({ undone }, "undid abandoned checkouts");
+    return undone;
+  }
+
+  /** Undoes what an attempt did elsewhere; answers whether every step succeeded. */
+  async #undo(orderId: string, cartId: string, done: Steps, call: { requestId: string }): Promise<boolean> {
     const steps: Promise<unknown>[] = [];
     if (done.paid) steps.push(this.services.cancelPayment(orderId, call));
     if (done.reserved) steps.push(this.services.release(orderId, call));
-    const results = await Promise.allSettled(steps);
-    for (const result of results) {
-      if (result.status === "rejected") {
-        // Left reserved: the unpaid-order sweep cannot see an order that never committed, so say so loudly.
-        this.log.error({ err: result.reason, orderId }, "checkout compensation failed");
-      }
+    if (done.closed) steps.push(this.services.reopenCart(cartId, orderId, call));
+    const failed = (await Promise.allSettled(steps)).filter((r) => r.status === "rejected");
+    for (const result of failed) {
+      this.log.error({ err: result.reason, orderId }, "checkout compensation failed; the sweep will retry it");
     }
-    await dropClaim(this.db, orderId);
+    return failed.length === 0;
   }
 
   async #email(
@@ -242,6 +293,13 @@ export class Checkout {
     if (!address) throw new UserErrors(errors);
     return address;
   }
+}
+
+/** What an attempt has (or may have) done in other services, to undo on failure. */
+interface Steps {
+  closed: boolean;
+  reserved: boolean;
+  paid: boolean;
 }
 
 /** A claim dropped by a failed concurrent attempt: claim again. */

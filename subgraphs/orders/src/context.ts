@@ -12,6 +12,7 @@ export interface OrdersServices {
   /** Signs guests' order access tokens. */
   tokenSecret: string;
   sweepUnpaid(): Promise<number>;
+  sweepAbandoned(): Promise<number>;
 }
 
 export type Context = SubgraphContext<OrdersDatabase, OrdersLoaders, OrdersServices>;

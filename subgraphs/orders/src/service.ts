@@ -15,7 +15,7 @@ import { OrderFields, orderReference } from "./schema/order.js";
 import { OrderQueries, UserOrders, userReference } from "./schema/queries.js";
 import { OrderSubscriptions } from "./schema/subscriptions.js";
 import { Services } from "./services.js";
-import { startUnpaidSweep } from "./unpaid-sweep.js";
+import { type Sweeps, startSweeps } from "./sweeps.js";
 
 const env = {
   /** Shipping and tax rules as JSON (see docs/orders.md); the defaults are examples. */
@@ -55,7 +55,7 @@ export const orders: SubgraphDefinition<OrdersDatabase, OrdersLoaders, OrdersSer
     const checkout = new Checkout(db, new Services(internal), lifecycle, bus, config.ORDER_PRICING, log, () =>
       orders.inc({ event: "placed" }),
     );
-    let sweep: ReturnType<typeof startUnpaidSweep> | undefined;
+    let sweeps: Sweeps | undefined;
     return {
       services: {
         checkout,
@@ -63,18 +63,19 @@ export const orders: SubgraphDefinition<OrdersDatabase, OrdersLoaders, OrdersSer
         live,
         // Guests' order tokens are HMACs with a key of their own, derived from the shared secret.
         tokenSecret: `${config.INTERNAL_SECRET}:order-access`,
-        sweepUnpaid: () => sweep?.sweep() ?? Promise.resolve(0),
+        sweepUnpaid: () => sweeps?.sweepUnpaid() ?? Promise.resolve(0),
+        sweepAbandoned: () => sweeps?.sweepAbandoned() ?? Promise.resolve(0),
       },
       start: async () => {
         await live.start();
         await subscribeToPayments(bus, lifecycle, log);
-        sweep = startUnpaidSweep(db, lifecycle, log, {
+        sweeps = startSweeps(db, lifecycle, checkout, log, {
           timeoutMinutes: config.ORDER_PAYMENT_TIMEOUT_MINUTES,
           intervalMs: config.ORDER_SWEEP_INTERVAL_MS,
         });
       },
       onShutdown: async () => {
-        sweep?.stop();
+        sweeps?.stop();
         await live.stop();
       },
     };

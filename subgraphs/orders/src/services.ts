@@ -9,6 +9,8 @@ export interface CartForCheckout {
   id: string;
   customerId: string | null;
   status: string;
+  /** The order that closed it, for a CONVERTED cart. */
+  orderId: string | null;
   lines: { lineId: string; variantId: string; quantity: number }[];
 }
 
@@ -34,14 +36,37 @@ export type SavedAddress = CleanAddress;
 export class Services {
   constructor(private readonly client: InternalClient) {}
 
-  async cart(id: string, options: CallOptions): Promise<CartForCheckout | null> {
-    const data = await this.client.call<{ internalCart: CartForCheckout | null }>(
+  /**
+   * Closes the cart for the order and answers its lines (see cart's
+   * internalCheckOutCart); idempotent by order id, so safe to retry.
+   */
+  async checkOutCart(
+    id: string,
+    orderId: string,
+    customerId: string | null,
+    options: CallOptions,
+  ): Promise<CartForCheckout | null> {
+    const data = await this.client.call<{ internalCheckOutCart: CartForCheckout | null }>(
       "cart",
-      "query($id: ID!) { internalCart(id: $id) { id customerId status lines { lineId variantId quantity } } }",
-      { id },
+      `mutation($id: ID!, $orderId: ID!, $customerId: ID) {
+        internalCheckOutCart(id: $id, orderId: $orderId, customerId: $customerId) {
+          id customerId status orderId lines { lineId variantId quantity }
+        }
+      }`,
+      { id, orderId, customerId },
       { retries: 2, ...options },
     );
-    return data.internalCart;
+    return data.internalCheckOutCart;
+  }
+
+  /** Compensation: opens the cart closed for the order again. Idempotent. */
+  async reopenCart(id: string, orderId: string, options: CallOptions): Promise<void> {
+    await this.client.call(
+      "cart",
+      "mutation($id: ID!, $orderId: ID!) { internalReopenCart(id: $id, orderId: $orderId) }",
+      { id, orderId },
+      { retries: 3, ...options },
+    );
   }
 
   async account(userId: string, options: CallOptions): Promise<{ id: string; email: string; name: string } | null> {

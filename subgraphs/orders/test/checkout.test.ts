@@ -1,11 +1,14 @@
+import { randomUUID } from "node:crypto";
 import { cart } from "@retailer/cart";
 import { catalog } from "@retailer/catalog";
+import { createLogger, InternalClient } from "@retailer/kit";
 import { payments } from "@retailer/payments";
 import { type Session, type Stack, startStack } from "@retailer/testing";
 import { users } from "@retailer/users";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { orders } from "../src/index.js";
+import { Services } from "../src/services.js";
 
 let stack: Stack;
 let admin: Session;
@@ -96,6 +99,13 @@ async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolea
     if (Date.now() > deadline) throw new Error(`still ${JSON.stringify(value)} after ${ms} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+async function cartStatus(id: string): Promise<string | undefined> {
+  const db = stack.subgraphs.cart?.database.db;
+  if (!db) throw new Error("no cart");
+  const { rows } = await sql<{ status: string }>`select status from cart.cart where id = ${id}`.execute(db);
+  return rows[0]?.status;
 }
 
 const countRows = async (table: string): Promise<number> => {
@@ -273,6 +283,42 @@ describe("checkout under concurrency", () => {
   });
 });
 
+describe("the cart during checkout", () => {
+  it("is closed by the checkout itself: no late line, no second order from it, the next cart is new", async () => {
+    const customer = await stack.signUp("Quick fingers");
+    const variant = await product("FAST-1", 300, 20);
+    const cartId = await cartWith([{ variantId: variant, quantity: 2 }], customer.headers);
+    const placed = await checkout({ cartId, shippingAddress: ADDRESS, idempotencyKey: "fast-1" }, customer.headers);
+    expect(placed.userErrors).toEqual([]);
+    // At once, whether or not order.placed has been handled yet.
+    const late = await stack.query<{ addCartLines: { userErrors: Errors } }>(
+      "mutation($id: ID!, $v: ID!) { addCartLines(cartId: $id, lines: [{ variantId: $v, quantity: 1 }]) { userErrors { code field message } } }",
+      { id: cartId, v: variant },
+      customer.headers,
+    );
+    expect(late.data?.addCartLines.userErrors[0]?.code).toBe("ILLEGAL_STATE");
+    const second = await checkout({ cartId, shippingAddress: ADDRESS, idempotencyKey: "fast-2" }, customer.headers);
+    expect(second.userErrors[0]?.code).toBe("CART_NOT_OPEN");
+    const next = await cartWith([{ variantId: variant, quantity: 1 }], customer.headers);
+    expect(next).not.toBe(cartId);
+    expect(await available(variant)).toEqual({ onHand: 20, reserved: 2 });
+  });
+
+  it("makes one order from concurrent checkouts of one cart with different keys", async () => {
+    const customer = await stack.signUp("Double clicker");
+    const variant = await product("TWICE-1", 400, 20);
+    const cartId = await cartWith([{ variantId: variant, quantity: 1 }], customer.headers);
+    const results = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        checkout({ cartId, shippingAddress: ADDRESS, idempotencyKey: `twice-${i}` }, customer.headers),
+      ),
+    );
+    expect(results.filter((r) => r.order !== null)).toHaveLength(1);
+    expect(results.filter((r) => r.order === null).every((r) => r.userErrors[0]?.code === "CART_NOT_OPEN")).toBe(true);
+    expect(await available(variant)).toEqual({ onHand: 20, reserved: 1 });
+  });
+});
+
 describe("compensation", () => {
   it("releases the stock and leaves no order when payments are down", async () => {
     const customer = await stack.signUp("Unlucky");
@@ -290,6 +336,11 @@ describe("compensation", () => {
     }
     expect(await available(variant)).toEqual({ onHand: 4, reserved: 0 });
     expect(await countRows("order")).toBe(before);
+    expect(await cartStatus(cartId)).toBe("OPEN");
+    // Cancelling the payment could not reach payments either: that undo waits for the sweep.
+    expect(await countRows("checkout_undo")).toBe(1);
+    expect(await stack.subgraphs.orders?.services.sweepAbandoned()).toBe(1);
+    expect(await countRows("checkout_undo")).toBe(0);
     // The key is free again: the same attempt succeeds once payments are back.
     const retry = await checkout({ cartId, shippingAddress: ADDRESS, idempotencyKey: "down-1" }, customer.headers);
     expect(retry.userErrors).toEqual([]);
@@ -310,6 +361,51 @@ describe("compensation", () => {
     expect(result.userErrors).toEqual([expect.objectContaining({ code: "OUT_OF_STOCK" })]);
     expect(await countRows("order")).toBe(before);
     expect(await available(variant)).toEqual({ onHand: 0, reserved: 0 });
+  });
+
+  it("undoes a checkout abandoned mid-way (a crash): stock released, cart reopened, key free", async () => {
+    const customer = await stack.signUp("Crashed");
+    const variant = await product("CRASH-1", 800, 5);
+    const cartId = await cartWith([{ variantId: variant, quantity: 2 }], customer.headers);
+    const running = stack.subgraphs.orders;
+    if (!running) throw new Error("no orders");
+    const db = running.database.db;
+    // What a checkout that died after closing the cart and reserving stock leaves: its claim, and effects elsewhere.
+    const orderId = randomUUID();
+    await sql`insert into orders.checkout_claim (scope, idempotency_key, cart_id, order_id, created_at)
+      values (${customer.userId}, 'crash-1', ${cartId}, ${orderId}, now() - interval '10 minutes')`.execute(db);
+    const services = new Services(
+      new InternalClient({
+        service: "orders",
+        secret: stack.env.INTERNAL_SECRET as string,
+        log: createLogger("test", "silent"),
+        env: stack.env,
+      }),
+    );
+    const closed = await services.checkOutCart(cartId, orderId, customer.userId, { requestId: "test" });
+    expect(closed?.status).toBe("CONVERTED");
+    await services.reserve(orderId, [{ variantId: variant, quantity: 2 }], { requestId: "test" });
+    expect(await available(variant)).toEqual({ onHand: 5, reserved: 2 });
+
+    // A claim a running attempt holds is left alone, however old.
+    const holder = await db.connection().execute(async (connection) => {
+      await sql`begin`.execute(connection);
+      await sql`select 1 from orders.checkout_claim where order_id = ${orderId} for update`.execute(connection);
+      const swept = await running.services.sweepAbandoned();
+      await sql`rollback`.execute(connection);
+      return swept;
+    });
+    expect(holder).toBe(0);
+
+    expect(await running.services.sweepAbandoned()).toBe(1);
+    expect(await available(variant)).toEqual({ onHand: 5, reserved: 0 });
+    expect(await cartStatus(cartId)).toBe("OPEN");
+    expect(await countRows("checkout_undo")).toBe(0);
+    expect(await running.services.sweepAbandoned()).toBe(0);
+    const retry = await checkout({ cartId, shippingAddress: ADDRESS, idempotencyKey: "crash-1" }, customer.headers);
+    expect(retry.userErrors).toEqual([]);
+    expect(retry.order?.id).not.toBe(orderId);
+    expect(await available(variant)).toEqual({ onHand: 5, reserved: 2 });
   });
 
   it("cancels orders left unpaid past the timeout and releases their stock", async () => {
@@ -378,11 +474,9 @@ describe("bad input", () => {
     ).toBe("INVALID_EMAIL");
     const mine = await cartWith([{ variantId: variant, quantity: 1 }], customer.headers);
     await checkout({ cartId: mine, shippingAddress: ADDRESS, idempotencyKey: "reused" }, customer.headers);
-    // Once order.placed has converted that cart, the customer's next cart is a new one.
-    const another = await eventually(
-      () => cartWith([{ variantId: variant, quantity: 1 }], customer.headers),
-      (id) => id !== mine,
-    );
+    // Checkout closed that cart: the customer's next cart is a new one, at once.
+    const another = await cartWith([{ variantId: variant, quantity: 1 }], customer.headers);
+    expect(another).not.toBe(mine);
     expect(
       (await checkout({ cartId: another, shippingAddress: ADDRESS, idempotencyKey: "reused" }, customer.headers))
         .userErrors[0]?.code,

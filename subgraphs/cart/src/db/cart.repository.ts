@@ -119,6 +119,15 @@ export const markConverted = async (trx: Db, id: string, orderId: string | null)
   return (result.numUpdatedRows ?? 0n) > 0n;
 };
 
+/** CONVERTED -> OPEN: the checkout that closed it failed. */
+export const markReopened = (trx: Db, id: string): Promise<CartRow> =>
+  trx
+    .updateTable("cart")
+    .set({ status: "OPEN", order_id: null, updated_at: sql<Date>`now()` })
+    .where("id", "=", id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+
 /** Deletes carts (and, by cascade, their lines) untouched since `before`; answers how many. */
 export const deleteCartsUntouchedSince = async (db: Db, before: Date): Promise<number> => {
   const result = await db.deleteFrom("cart").where("updated_at", "<", before).executeTakeFirst();

@@ -1,5 +1,5 @@
-import type { Kysely } from "kysely";
-import type { ClaimRow, OrdersDatabase } from "./database.js";
+import { type Kysely, sql } from "kysely";
+import type { ClaimRow, OrdersDatabase, UndoRow } from "./database.js";
 
 type Db = Kysely<OrdersDatabase>;
 
@@ -36,3 +36,41 @@ export const completeClaim = (db: Db, orderId: string): Promise<unknown> =>
 /** After a failed, compensated attempt, the key may be tried again. */
 export const dropClaim = (db: Db, orderId: string): Promise<unknown> =>
   db.deleteFrom("checkout_claim").where("order_id", "=", orderId).where("completed", "=", false).execute();
+
+/**
+ * Claims of attempts that neither completed nor were undone, older than
+ * `minutes`: locked, skipping those a running attempt holds.
+ */
+export const lockAbandonedClaims = (trx: Db, minutes: number, limit: number): Promise<ClaimRow[]> =>
+  trx
+    .selectFrom("checkout_claim")
+    .selectAll()
+    .where("completed", "=", false)
+    .where("created_at", "<", sql<Date>`now() - make_interval(mins => ${minutes})`)
+    .orderBy("created_at")
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+
+/**
+ * Retires a failed attempt's order id before anything is undone: the claim
+ * goes (the key may be tried again, with a new order id) and the undo is
+ * recorded, in one transaction. So an order id whose stock may already be
+ * released is never used again, even if the process dies mid-undo.
+ */
+export const retireClaim = async (trx: Db, claim: { orderId: string; cartId: string }): Promise<void> => {
+  await trx
+    .insertInto("checkout_undo")
+    .values({ order_id: claim.orderId, cart_id: claim.cartId })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  await dropClaim(trx, claim.orderId);
+};
+
+/** Undos not yet finished, locked, skipping those another replica is doing. */
+export const lockPendingUndos = (trx: Db, limit: number): Promise<UndoRow[]> =>
+  trx.selectFrom("checkout_undo").selectAll().orderBy("created_at").limit(limit).forUpdate().skipLocked().execute();
+
+export const deleteUndo = (trx: Db, orderId: string): Promise<unknown> =>
+  trx.deleteFrom("checkout_undo").where("order_id", "=", orderId).execute();

@@ -62,11 +62,23 @@ export interface CheckoutClaimTable {
   created_at: Timestamp;
 }
 
+/**
+ * A failed checkout attempt whose compensation did not finish: its claim is
+ * gone (the key may be tried again, with a new order id), and the sweep
+ * undoes what the attempt did elsewhere until every step succeeds.
+ */
+export interface CheckoutUndoTable {
+  order_id: string;
+  cart_id: string;
+  created_at: Generated<Date>;
+}
+
 export interface OrdersDatabase {
   order: OrderTable;
   order_line: OrderLineTable;
   order_status_change: OrderStatusChangeTable;
   checkout_claim: CheckoutClaimTable;
+  checkout_undo: CheckoutUndoTable;
 }
 
 export type OrderRow = Selectable<OrderTable>;
@@ -75,3 +87,4 @@ export type OrderLineRow = Selectable<OrderLineTable>;
 export type NewOrderLine = Insertable<OrderLineTable>;
 export type StatusChangeRow = Selectable<OrderStatusChangeTable>;
 export type ClaimRow = Selectable<CheckoutClaimTable>;
+export type UndoRow = Selectable<CheckoutUndoTable>;
