@@ -160,6 +160,9 @@ for (const name of names) {
   const urlKey = `${name.toUpperCase()}_URL`;
   if (port && !env[urlKey]) env[urlKey] = `http://127.0.0.1:${port}/graphql`;
 }
+// Every service and the router verify user tokens against the users service's keys: follow it when it moves.
+if (env.USERS_PORT && !env.USERS_JWKS_URL)
+  env.USERS_JWKS_URL = `http://127.0.0.1:${env.USERS_PORT}/.well-known/jwks.json`;
 for (const [i, name] of names.entries()) {
   launch(name, `subgraphs/${name}/src/main.ts`, env, COLORS[i % COLORS.length] as number);
 }
