@@ -1,5 +1,5 @@
 import type { Client } from "graphql-ws";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import WebSocket from "ws";
 import { type ParcelStack, startParcelStack } from "./fixtures/stack.js";
 import { collect, connect, waitUntil } from "./fixtures/ws-client.js";
@@ -105,6 +105,40 @@ describe("federated subscriptions", () => {
     // Two subscribers, one router-to-subgraph socket.
     const metrics = await (await fetch(new URL("/metrics", stack.parcels.url))).text();
     expect(sample(metrics, "websocket_connections", { service: "parcels" })).toBe(1);
+  });
+
+  it("shares an event's entity fetch only among subscribers with the same document, variables and token", async () => {
+    const id = parcel("alice");
+    const admin = await stack.issuer.sign("admin-1", { role: "ADMIN" });
+    // The same customer with another token (another expiry): another Authorization, so not shared.
+    const aliceAgain = await stack.issuer.sign("alice", { ttlSeconds: 901 });
+    const OTHER_DOCUMENT = "subscription Track($id: ID!) { parcelUpdated(id: $id) { id courier } }";
+    const alices = client(alice);
+    const alike = [1, 2, 3].map(() => collect(alices, TRACK, { id }));
+    const otherDocument = collect(alices, OTHER_DOCUMENT, { id });
+    const otherViewer = collect(client(admin), TRACK, { id });
+    const otherToken = collect(client(aliceAgain), TRACK, { id });
+    await watched(id, 6);
+    const all = [...alike, otherDocument, otherViewer, otherToken];
+    // Each entity fetch stays in flight long enough for every subscriber's event to arrive meanwhile.
+    stack.couriers.services.delayMs = 300;
+    onTestFinished(() => {
+      stack.couriers.services.delayMs = 0;
+    });
+    hub().update(id, "PACKED");
+    await Promise.all(all.map((sub) => sub.waitFor(1)));
+    const expected = { data: { parcelUpdated: { id, status: "PACKED", courier: `courier of ${id}` } } };
+    for (const sub of [...alike, otherViewer, otherToken]) expect(sub.results).toEqual([expected]);
+    expect(otherDocument.results).toEqual([{ data: { parcelUpdated: { id, courier: `courier of ${id}` } } }]);
+    // One fetch for the three alike, one each for the other document, the other viewer and the other token.
+    const fetches = stack.couriers.services.seen.filter((s) => s.parcelId === id).map((s) => s.viewerId);
+    expect(fetches.sort()).toEqual(["admin-1", "alice", "alice", "alice"]);
+
+    // The next event is resolved afresh (nothing is kept once a fetch settles), still once for the three.
+    hub().update(id, "SHIPPED");
+    await Promise.all(all.map((sub) => sub.waitFor(2)));
+    for (const sub of alike) expect(sub.results.at(-1)?.data).toMatchObject({ parcelUpdated: { status: "SHIPPED" } });
+    expect(stack.couriers.services.seen.filter((s) => s.parcelId === id)).toHaveLength(8);
   });
 
   it("refuses another customer's parcel with the subgraph's error, for that subscription only", async () => {

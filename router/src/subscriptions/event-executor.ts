@@ -23,14 +23,39 @@ export interface EventRequest {
  * (batched per entity type) with the subscriber's own context, hence their
  * Authorization, on every fetch. The executor also shapes the result to the
  * client's selection (aliases, __typename, fragments).
+ *
+ * Subscribers whose event needs such fetches share one resolution while it
+ * runs, but only when everything the answer can depend on is the same:
+ * document and operation name, variables, Authorization (so the same viewer)
+ * and the event itself (see `sharingKey`). Anything else resolves on its own.
  */
 export class EventExecutor {
+  /** Resolutions under way, by sharing key; an entry lives only until it settles. */
+  private readonly inFlight = new Map<string, Promise<ExecutionResult>>();
+
   constructor(
     private readonly planner: SubscriptionPlanner,
     private readonly dataSources: ReadonlyMap<string, GraphQLDataSource>,
   ) {}
 
   async resolve(
+    plan: SubscriptionPlan,
+    event: { data: Record<string, unknown> },
+    request: EventRequest,
+  ): Promise<ExecutionResult> {
+    // Without fetches there is nothing to share: resolving is a few microtasks of local work.
+    if (!plan.rest) return this.execute(plan, event, request);
+    const key = sharingKey(event, request);
+    let running = this.inFlight.get(key);
+    if (!running) {
+      running = this.execute(plan, event, request).finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, running);
+    }
+    // Each subscriber gets a result object of its own (the relay adds upstream errors to it).
+    return { ...(await running) };
+  }
+
+  private async execute(
     plan: SubscriptionPlan,
     event: { data: Record<string, unknown> },
     request: EventRequest,
@@ -61,4 +86,22 @@ export class EventExecutor {
       ...(result.errors?.length ? { errors: result.errors as GraphQLError[] } : {}),
     };
   }
+}
+
+/**
+ * What a resolved event can depend on: the document and operation (hence the
+ * plan), the variables, the caller's Authorization (every fetch carries it,
+ * and subgraphs authorize by it) and the event's data. Request id, client
+ * address and trace context differ between subscribers but change no answer
+ * (subgraphs use the address only to rate-limit sign-ins): a shared fetch
+ * carries those of the subscriber that started it.
+ */
+function sharingKey(event: { data: Record<string, unknown> }, request: EventRequest): string {
+  return JSON.stringify([
+    request.source,
+    request.operationName ?? null,
+    request.variables,
+    request.context.authorization ?? null,
+    event.data,
+  ]);
 }

@@ -4,16 +4,62 @@ import type { OrderRow } from "./db/database.js";
 
 type Listener = (order: OrderRow) => void;
 
+/** Which changes a listener gets: one order's, one customer's orders', or every order's. */
+export type LiveScope = { orderId: string } | { customerId: string } | "all";
+
+/** Listeners by key (order id, customer id); a key's set is deleted with its last listener. */
+class ListenerIndex {
+  readonly #byKey = new Map<string, Set<Listener>>();
+
+  add(key: string, listener: Listener): () => void {
+    let set = this.#byKey.get(key);
+    if (!set) {
+      set = new Set();
+      this.#byKey.set(key, set);
+    }
+    set.add(listener);
+    return () => {
+      const current = this.#byKey.get(key);
+      if (!current?.delete(listener)) return;
+      if (current.size === 0) this.#byKey.delete(key);
+    };
+  }
+
+  get(key: string | null): ReadonlySet<Listener> | undefined {
+    return key === null ? undefined : this.#byKey.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.#byKey.has(key);
+  }
+
+  /** Keys with at least one listener. */
+  get keys(): number {
+    return this.#byKey.size;
+  }
+
+  get listeners(): number {
+    let count = 0;
+    for (const set of this.#byKey.values()) count += set.size;
+    return count;
+  }
+}
+
 /**
  * Live order updates across replicas: every status change commits a
  * pg_notify('order_updates', id); each replica LISTENs on a connection of
  * its own, reads each changed order ONCE (ids arriving together in one
- * query) and hands the row to its local subscribers, however many there are.
- * A dropped connection is re-established with backoff (changes committed
- * meanwhile are not replayed: a subscriber re-reads the order when it subscribes).
+ * query) and hands the row to the listeners of that order, of its customer
+ * and of all orders only: a change costs work in proportion to its own
+ * subscribers, not to every subscription of the replica. A change nobody
+ * here can be interested in is not read at all. A dropped connection is
+ * re-established with backoff (changes committed meanwhile are not
+ * replayed: a subscriber re-reads the order when it subscribes).
  */
 export class LiveUpdates {
-  readonly #listeners = new Set<Listener>();
+  readonly #byOrder = new ListenerIndex();
+  readonly #byCustomer = new ListenerIndex();
+  readonly #all = new Set<Listener>();
   #client: pg.Client | undefined;
   #stopped = false;
   #retry = 0;
@@ -39,20 +85,55 @@ export class LiveUpdates {
     await client?.end().catch(() => {});
   }
 
-  /** Calls `listener` with every order that changed, read fresh, until the returned function is called. */
-  listen(listener: Listener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+  /**
+   * Calls `listener` with each order of `scope` that changed, read fresh,
+   * until the returned function is called (which forgets the listener, and
+   * the scope's entry with its last listener).
+   */
+  listen(scope: LiveScope, listener: Listener): () => void {
+    if (scope === "all") {
+      this.#all.add(listener);
+      return () => {
+        this.#all.delete(listener);
+      };
+    }
+    return "orderId" in scope
+      ? this.#byOrder.add(scope.orderId, listener)
+      : this.#byCustomer.add(scope.customerId, listener);
   }
 
   get listenerCount(): number {
-    return this.#listeners.size;
+    return this.#byOrder.listeners + this.#byCustomer.listeners + this.#all.size;
+  }
+
+  /** What the indexes hold (tests, leak checks): orders and customers with listeners, listeners of all orders. */
+  get indexed(): { orders: number; customers: number; all: number } {
+    return { orders: this.#byOrder.keys, customers: this.#byCustomer.keys, all: this.#all.size };
+  }
+
+  /** Whether a change of `orderId` may concern a listener here (a customer's or all orders' listener may want any). */
+  #wanted(orderId: string): boolean {
+    return this.#all.size > 0 || this.#byCustomer.keys > 0 || this.#byOrder.has(orderId);
+  }
+
+  /** Hands a changed order to the listeners of its id, of its customer, and of all orders. */
+  #deliver(row: OrderRow): void {
+    for (const listeners of [this.#byOrder.get(row.id), this.#byCustomer.get(row.customer_id), this.#all]) {
+      if (!listeners) continue;
+      for (const listener of listeners) {
+        try {
+          listener(row);
+        } catch (error) {
+          this.log.warn({ err: error, orderId: row.id }, "live update listener failed");
+        }
+      }
+    }
   }
 
   async #connect(): Promise<void> {
     const client = new pg.Client({ connectionString: this.url, application_name: "retailer-orders-live" });
     client.on("notification", (message) => {
-      if (message.channel !== "order_updates" || !message.payload || this.#listeners.size === 0) return;
+      if (message.channel !== "order_updates" || !message.payload || !this.#wanted(message.payload)) return;
       this.#schedule(message.payload);
     });
     client.on("error", (error) => {
@@ -76,7 +157,7 @@ export class LiveUpdates {
       this.#pending.clear();
       this.load(ids).then(
         (rows) => {
-          for (const row of rows) for (const listener of this.#listeners) listener(row);
+          for (const row of rows) this.#deliver(row);
         },
         (error: unknown) => this.log.warn({ err: error, orderIds: ids }, "could not read changed orders"),
       );

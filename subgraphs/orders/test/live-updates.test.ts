@@ -9,6 +9,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { orders } from "../src/index.js";
+import type { LiveUpdates } from "../src/live-updates.js";
 
 let stack: Stack;
 let admin: Session;
@@ -228,5 +229,34 @@ describe("live order updates on the orders subgraph", () => {
     const [event] = await mine.until(1);
     expect(event?.data?.myOrderUpdates).toEqual({ id: orderId, status: "REFUNDED" });
     mine.unsubscribe();
+  });
+
+  it("forgets a subscriber's listener, and the order's entry, when its client disconnects", async () => {
+    const orders = stack.subgraphs.orders;
+    if (!orders) throw new Error("no orders");
+    const live = (orders.services as { live: LiveUpdates }).live;
+    const settle = async (condition: () => boolean, what: string) => {
+      const deadline = Date.now() + 5_000;
+      while (!condition()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(live.indexed)}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    // Earlier tests unsubscribed: their listeners are gone, and so are their orders' entries.
+    await settle(() => live.listenerCount === 0, "earlier subscriptions to end");
+    expect(live.indexed).toEqual({ orders: 0, customers: 0, all: 0 });
+
+    const client = await subgraphClient(orders.url);
+    watch(client, ORDER_UPDATED, { id: guestOrder.id, t: guestOrder.token });
+    watch(client, ORDER_UPDATED, { id: guestOrder.id, t: guestOrder.token });
+    watch(client, ORDER_UPDATED, { id: orderId }, customer.headers.authorization);
+    watch(client, "subscription { myOrderUpdates { id status } }", {}, customer.headers.authorization);
+    await settle(() => live.listenerCount === 4, "four listeners");
+    expect(live.indexed).toEqual({ orders: 2, customers: 1, all: 0 });
+
+    // The client goes away without unsubscribing.
+    await client.dispose();
+    await settle(() => live.listenerCount === 0, "the disconnect to remove the listeners");
+    expect(live.indexed).toEqual({ orders: 0, customers: 0, all: 0 });
   });
 });

@@ -4,18 +4,23 @@ import { Arg, ID, Resolver, Root, Subscription } from "type-graphql";
 import { verifyOrderAccessToken } from "../access-token.js";
 import type { Context } from "../context.js";
 import type { OrderRow } from "../db/database.js";
-import { pushIterator } from "../live-updates.js";
+import { type LiveScope, pushIterator } from "../live-updates.js";
 import { Order, toOrder } from "./order.js";
 import { readableOrder } from "./queries.js";
 
 const MAX_TIMER = 2 ** 31 - 1;
 
 /**
- * Streams the orders `matches` accepts as they change (read once per change
- * for all subscribers, by LiveUpdates), each state once, until the client
+ * Streams the orders of `scope` that `matches` accepts as they change (read
+ * once per change for all subscribers, by LiveUpdates, which hands a change
+ * only to its scope's listeners), each state once, until the client
  * unsubscribes or the subscriber's token expires (UNAUTHENTICATED).
  */
-function stream(ctx: Context, matches: (row: OrderRow) => Order | null): AsyncIterableIterator<Order> {
+function stream(
+  ctx: Context,
+  scope: LiveScope,
+  matches: (row: OrderRow) => Order | null,
+): AsyncIterableIterator<Order> {
   let timer: NodeJS.Timeout | undefined;
   let unlisten = () => {};
   const { push, fail, iterator } = pushIterator<Order>(() => {
@@ -23,7 +28,7 @@ function stream(ctx: Context, matches: (row: OrderRow) => Order | null): AsyncIt
     if (timer) clearTimeout(timer);
   });
   const delivered = new Map<string, { at: number; state: string }>();
-  unlisten = ctx.services.live.listen((row) => {
+  unlisten = ctx.services.live.listen(scope, (row) => {
     // A state seen twice (two changes read together) goes out once; an older one read late, never.
     const at = row.updated_at.getTime();
     const state = `${row.status}|${row.carrier}|${row.tracking_number}`;
@@ -53,7 +58,7 @@ export class OrderSubscriptions {
       // Someone else's order and a missing one answer alike.
       if (!order) throw new GraphQLError("Order not found.", { extensions: { code: "NOT_FOUND" } });
       const byToken = order.grantedByToken === true;
-      return stream(ctx, (row) => {
+      return stream(ctx, { orderId }, (row) => {
         if (row.id !== orderId) return null;
         return byToken && verifyOrderAccessToken(ctx.services.tokenSecret, row.id, accessToken)
           ? toOrder(row, true)
@@ -74,7 +79,7 @@ export class OrderSubscriptions {
     subscribe: ({ context }) => {
       const ctx = context as Context;
       const viewer = requireViewer(ctx.viewer);
-      return stream(ctx, (row) => (row.customer_id === viewer.id ? toOrder(row) : null));
+      return stream(ctx, { customerId: viewer.id }, (row) => (row.customer_id === viewer.id ? toOrder(row) : null));
     },
   })
   myOrderUpdates(@Root() order: Order): Order {
