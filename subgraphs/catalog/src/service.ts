@@ -8,6 +8,7 @@ import { subscribeToOrders } from "./events.js";
 import { type CatalogLoaders, createLoaders } from "./loaders.js";
 import { AdminMutations } from "./schema/admin-mutations.js";
 import { CategoryFields, categoryReference } from "./schema/category.js";
+import { ProductConnectionFields } from "./schema/listing.js";
 import { ProductFields, productReference } from "./schema/product.js";
 import { CatalogQueries } from "./schema/queries.js";
 import { StockInternal } from "./schema/stock-internal.js";
@@ -26,7 +27,15 @@ export const catalog: SubgraphDefinition<CatalogDatabase, CatalogLoaders, Catalo
   name: "catalog",
   defaultPort: 8082,
   migrations,
-  resolvers: [CatalogQueries, AdminMutations, StockInternal, ProductFields, ProductVariantFields, CategoryFields],
+  resolvers: [
+    CatalogQueries,
+    AdminMutations,
+    StockInternal,
+    ProductFields,
+    ProductConnectionFields,
+    ProductVariantFields,
+    CategoryFields,
+  ],
   referenceResolvers: {
     Product: productReference,
     ProductVariant: variantReference,

@@ -580,9 +580,57 @@ describe("pagination and batching", () => {
     const small = await count(24);
     const large = await count(96);
     expect(large).toBe(small);
-    expect(small).toBeLessThanOrEqual(6);
+    // The page, the categories (Home, a root: no parent to load) and the variants. No count(*), as totalCount
+    // is not asked, and no product re-read for inStock (before both: 5).
+    expect(small).toBe(3);
+  });
+
+  it("counts products only when totalCount is asked, with one statement however often it is asked", async () => {
+    const catalogDb = stack.subgraphs.catalog?.database.db;
+    if (!catalogDb) throw new Error("no catalog");
+    const active = Number(
+      (await sql<{ n: number }>`select count(*) as n from catalog.product where status = 'ACTIVE'`.execute(catalogDb))
+        .rows[0]?.n,
+    );
+    const cost = async (query: string) => {
+      const before = statementCount();
+      const result = await stack.query<{ products: Record<string, unknown> }>(query);
+      expect(result.errors).toBeUndefined();
+      return { statements: statementCount() - before, products: result.data?.products };
+    };
+    // Only the page: one statement, so no count(*).
+    const page = await cost("{ products(first: 5) { nodes { id } pageInfo { hasNextPage endCursor } } }");
+    expect(page.statements).toBe(1);
+    // The page and exactly one count, with the same total as before the count became lazy.
+    const counted = await cost("{ products(first: 5) { totalCount nodes { id } } }");
+    expect(counted).toEqual({ statements: 2, products: { totalCount: active, nodes: expect.any(Array) } });
+    const twice = await cost("{ products(first: 5) { a: totalCount b: totalCount edges { cursor } } }");
+    expect(twice).toEqual({ statements: 2, products: { a: active, b: active, edges: expect.any(Array) } });
+    // A filtered count still counts the filter (251: the 250 bulk products and the mug in Home).
+    const home = await cost(`{ products(first: 1, filter: { categoryId: "${ids.home}" }) { totalCount } }`);
+    expect(home).toEqual({ statements: 2, products: { totalCount: 251 } });
+  });
+
+  it("answers inStock from what the listing loaded: no extra statement, and still false for a DRAFT product", async () => {
+    const cost = async (query: string, headers?: Record<string, string>) => {
+      const before = statementCount();
+      const result = await stack.query(query, {}, headers);
+      expect(result.errors).toBeUndefined();
+      return statementCount() - before;
+    };
+    const listing = (fields: string) => `{ products(first: 24) { nodes { variants { ${fields} } } } }`;
+    expect(await cost(listing("sku availableQuantity inStock"))).toBe(await cost(listing("sku availableQuantity")));
+    const one = (fields: string) => `{ product(id: "${ids.hoodie}") { variants { ${fields} } } }`;
+    expect(await cost(one("sku inStock"))).toBe(await cost(one("sku")));
+    // Stock on hand but not on sale: the product's status still decides.
+    const draft = await adminQuery<{ product: { variants: { inStock: boolean; availableQuantity: number }[] } }>(
+      `{ product(id: "${ids.draft}") { variants { inStock availableQuantity } } }`,
+    );
+    expect(draft.data?.product.variants).toEqual([{ inStock: false, availableQuantity: 5 }]);
   });
 });
+
+const statementCount = () => stack.subgraphs.catalog?.statementCount() ?? 0;
 
 async function variantOf(productId: string): Promise<string> {
   const result = await adminQuery<{ product: { variants: { id: string }[] } }>(

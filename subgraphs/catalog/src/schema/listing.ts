@@ -1,6 +1,6 @@
 import { PageInfo, pageSize, SortDirection, toPage } from "@retailer/kit";
 import type { Kysely } from "kysely";
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Field, FieldResolver, ID, InputType, Int, ObjectType, Resolver, Root, registerEnumType } from "type-graphql";
 import type { CatalogDatabase } from "../db/database.js";
 import { countProducts, findProductPage } from "../db/product.repository.js";
 import { type ListingInput, productCursor, toProductQuery } from "../listing.js";
@@ -67,11 +67,23 @@ export class ProductConnection {
   @Field(() => PageInfo)
   pageInfo!: PageInfo;
 
-  @Field(() => Int)
-  totalCount!: number;
+  /** The count behind `totalCount`: run on first call only, then the same promise (see productPage). */
+  count!: () => Promise<number>;
 }
 
-/** One page of products: the rows after the cursor plus one (to know if there is more), and the total. */
+@Resolver(() => ProductConnection)
+export class ProductConnectionFields {
+  /** Lazy: count(*) over the filter is often most of a listing's cost, so it runs only when asked. */
+  @FieldResolver(() => Int)
+  totalCount(@Root() connection: ProductConnection): Promise<number> {
+    return connection.count();
+  }
+}
+
+/**
+ * One page of products: the rows after the cursor plus one (to know if there is more).
+ * The total is counted only if the client asks for `totalCount`, in one query however often.
+ */
 export async function productPage(
   db: Kysely<CatalogDatabase>,
   input: ListingInput & { first?: number | null },
@@ -79,11 +91,18 @@ export async function productPage(
 ): Promise<ProductConnection> {
   const limit = pageSize(input.first);
   const query = toProductQuery(input, limit + 1, isAdmin);
-  const [rows, totalCount] = await Promise.all([findProductPage(db, query), countProducts(db, query)]);
-  return toPage(rows, limit, {
+  let counted: Promise<number> | undefined;
+  const count = () => {
+    counted ??= countProducts(db, query);
+    return counted;
+  };
+  const rows = await findProductPage(db, query);
+  // toPage's totalCount is a number; ours comes from count() on demand, so its placeholder is dropped.
+  const { edges, nodes, pageInfo } = toPage(rows, limit, {
     cursor: (row) => productCursor(query.sort.field, row.sort_key, row.id),
     node: toProduct,
-    totalCount,
+    totalCount: 0,
     hasPrevious: query.after !== undefined,
   });
+  return { edges, nodes, pageInfo, count };
 }

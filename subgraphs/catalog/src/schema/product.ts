@@ -83,7 +83,11 @@ export class ProductFields {
 
   @FieldResolver(() => [ProductVariant])
   async variants(@Root() product: Product, @Ctx() ctx: Context): Promise<ProductVariant[]> {
-    return (await ctx.loaders.variantsOfProduct.load(product.id)).map(toVariant);
+    // The product is at hand: its status goes with the variants, so their inStock reads nothing more.
+    return (await ctx.loaders.variantsOfProduct.load(product.id)).map((row) => ({
+      ...toVariant(row),
+      productStatus: product.status,
+    }));
   }
 
   @FieldResolver(() => PriceRange)

@@ -3,7 +3,7 @@ import { Ctx, Directive, Field, FieldResolver, ID, Int, ObjectType, Resolver, Ro
 import type { Context } from "../context.js";
 import type { VariantRow } from "../db/database.js";
 import { availableQuantity } from "../stock.js";
-import { Product, toProduct } from "./product.js";
+import { Product, ProductStatus, toProduct } from "./product.js";
 
 @ObjectType()
 export class SelectedOption {
@@ -53,6 +53,8 @@ export class ProductVariant {
   productId!: string;
   onHand!: number;
   reserved!: number;
+  /** Its product's status when the product is already at hand (Product.variants), so inStock needs no read. */
+  productStatus?: ProductStatus;
 }
 
 export const toVariant = (row: VariantRow): ProductVariant => ({
@@ -79,6 +81,8 @@ export class ProductVariantFields {
   @FieldResolver(() => Boolean, { description: "In stock and on sale: its product is ACTIVE and units are available." })
   async inStock(@Root() variant: ProductVariant, @Ctx() ctx: Context): Promise<boolean> {
     if (variant.availableQuantity <= 0) return false;
+    if (variant.productStatus !== undefined) return variant.productStatus === ProductStatus.ACTIVE;
+    // Reached by id (_entities, internalVariants): the request's product loader, shared with `product`.
     const product = await ctx.loaders.product.load(variant.productId);
     return product?.status === "ACTIVE";
   }
