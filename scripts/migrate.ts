@@ -2,11 +2,15 @@
  * `npm run migrate`: applies every subgraph's migrations to DATABASE_URL.
  * Services also migrate at start; this lets an operator migrate ahead of a deploy.
  */
-import { createDatabase, type Kysely, migrate } from "@retailer/kit";
+import { type AnySubgraph, createDatabase, type Kysely, migrate } from "@retailer/kit";
 import { subgraphs } from "./subgraphs.js";
 
-export async function migrateAll(url: string, log: (line: string) => void = console.log): Promise<void> {
-  for (const definition of subgraphs) {
+export async function migrateAll(
+  url: string,
+  log: (line: string) => void = console.log,
+  which: readonly AnySubgraph[] = subgraphs,
+): Promise<void> {
+  for (const definition of which) {
     const database = createDatabase({ url, schema: definition.name, poolMax: 1 });
     try {
       const result = await migrate(database.db as Kysely<unknown>, definition.name, definition.migrations);

@@ -3,8 +3,12 @@
  * - DATABASE_URL unset: an embedded PostgreSQL with its data in .data/ (a stale
  *   server from a killed run is stopped first); set: that server is used.
  * - Migrates every schema, seeds demo data into an empty catalog (SEED=false skips),
- * - starts the six subgraphs and the router as child processes with readable,
- *   prefixed logs, and prints the Sandbox URL once the router is ready.
+ * - starts the six subgraphs in one child process (scripts/host.ts; each on
+ *   its own port, as if alone) or, with START_SUBGRAPHS=separate, one process
+ *   each, and the router in another, with readable logs prefixed by service,
+ *   and prints the Sandbox URL once the router is ready.
+ * The launcher itself loads no service code: migrating and seeding happen in
+ * the child that hosts the subgraphs (or, separate, a short-lived one first).
  * Ctrl-C (or SIGTERM) stops everything, embedded PostgreSQL included.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -15,8 +19,6 @@ import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { type EmbeddedServer, startEmbeddedPostgres } from "./embedded-postgres.js";
-import { migrateAll } from "./migrate.js";
-import { seed } from "./seed.js";
 import { ROOT, readSupergraphConfig } from "./supergraph-config.js";
 
 const COLORS = [36, 33, 35, 32, 34, 91, 96];
@@ -49,41 +51,65 @@ async function shutdown(code: number): Promise<never> {
 process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
 
-/** pino's JSON lines as `time level message {fields}`, anything else as it is. */
-function pretty(line: string): string {
+const LEVELS: Record<number, string> = { 10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL" };
+
+/** pino's JSON lines as `time level message {fields}` with the service that logged it; anything else as it is. */
+function pretty(line: string): { service?: string; text: string } {
   try {
-    const { time, level, msg, service: _s, name: _n, pid: _p, hostname: _h, ...rest } = JSON.parse(line);
-    if (typeof level !== "number") return line;
-    const levels: Record<number, string> = {
-      10: "TRACE",
-      20: "DEBUG",
-      30: "INFO",
-      40: "WARN",
-      50: "ERROR",
-      60: "FATAL",
-    };
+    const { time, level, msg, service, name: _n, pid: _p, hostname: _h, ...rest } = JSON.parse(line);
+    if (typeof level !== "number") return { text: line };
     const extra = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : "";
-    return `${String(time).slice(11, 23)} ${levels[level] ?? level} ${msg ?? ""}${extra}`;
+    return {
+      service: typeof service === "string" ? service : undefined,
+      text: `${String(time).slice(11, 23)} ${LEVELS[level] ?? level} ${msg ?? ""}${extra}`,
+    };
   } catch {
-    return line;
+    return { text: line };
   }
 }
 
-function launch(name: string, entry: string, env: NodeJS.ProcessEnv, colorCode: number): void {
+const colors = new Map<string, number>();
+const prefixOf = (name: string) => {
+  if (!colors.has(name)) colors.set(name, COLORS[colors.size % COLORS.length] as number);
+  return color(colors.get(name) as number, `[${name.padEnd(13)}]`);
+};
+
+/** Runs a TypeScript entry with Node; its log lines are prefixed by the service that wrote them. */
+function spawnEntry(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
   const child = spawn(process.execPath, ["--conditions=retailer-source", "--import", "tsx", entry], {
     cwd: ROOT,
     env: { ...env, RETAILER_EXIT_WITH_PARENT: "true" },
     stdio: ["pipe", "pipe", "pipe"],
   });
   children.set(name, child);
-  const prefix = color(colorCode, `[${name.padEnd(13)}]`);
   for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on("line", (line) => console.log(`${prefix} ${pretty(line)}`));
+    createInterface({ input: stream }).on("line", (line) => {
+      const { service, text } = pretty(line);
+      console.log(`${prefixOf(service ?? name)} ${text}`);
+    });
   }
-  child.on("exit", (code, signal) => {
+  return child;
+}
+
+/** A long-running part of the platform: when it exits, the platform stops. */
+function launch(name: string, entry: string, env: NodeJS.ProcessEnv): void {
+  spawnEntry(name, entry, env).on("exit", (code, signal) => {
     if (stopping) return;
     say(`${name} exited (${signal ?? `code ${code}`}): stopping the platform`);
     void shutdown(1);
+  });
+}
+
+/** A step that must finish first (migrating, seeding): resolves when it exits 0, stops the platform otherwise. */
+function runStep(name: string, entry: string, env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve) => {
+    spawnEntry(name, entry, env).on("exit", (code, signal) => {
+      children.delete(name);
+      if (code === 0) return resolve();
+      if (stopping) return;
+      say(`${name} failed (${signal ?? `code ${code}`}): stopping the platform`);
+      void shutdown(1);
+    });
   });
 }
 
@@ -148,9 +174,6 @@ if (!env.DATABASE_URL) {
   say("using DATABASE_URL");
 }
 
-await migrateAll(env.DATABASE_URL, (line) => say(`migrate ${line}`));
-if (env.SEED !== "false") await seed(env.DATABASE_URL, say);
-
 const config = await readSupergraphConfig();
 const names = Object.keys(config.subgraphs);
 // One PORT would make every service claim it: each takes <NAME>_PORT or its default.
@@ -163,10 +186,19 @@ for (const name of names) {
 // Every service and the router verify user tokens against the users service's keys: follow it when it moves.
 if (env.USERS_PORT && !env.USERS_JWKS_URL)
   env.USERS_JWKS_URL = `http://127.0.0.1:${env.USERS_PORT}/.well-known/jwks.json`;
-for (const [i, name] of names.entries()) {
-  launch(name, `subgraphs/${name}/src/main.ts`, env, COLORS[i % COLORS.length] as number);
+for (const name of names) colors.set(name, COLORS[colors.size % COLORS.length] as number);
+
+const seeding = env.SEED !== "false";
+if (env.START_SUBGRAPHS === "separate") {
+  await runStep(seeding ? "seed" : "migrate", seeding ? "scripts/seed.ts" : "scripts/migrate.ts", env);
+  for (const name of names) launch(name, `subgraphs/${name}/src/main.ts`, env);
+} else if (!env.START_SUBGRAPHS || env.START_SUBGRAPHS === "shared") {
+  launch("subgraphs", "scripts/host.ts", { ...env, SUBGRAPHS: names.join(","), HOST_SEED: String(seeding) });
+} else {
+  say(`START_SUBGRAPHS must be shared or separate, not ${env.START_SUBGRAPHS}`);
+  await shutdown(1);
 }
-launch("router", "router/src/main.ts", env, 97);
+launch("router", "router/src/main.ts", env);
 
 const routerPort = env.ROUTER_PORT ?? "4000";
 if (await waitReady(`http://127.0.0.1:${routerPort}/ready`, 120_000)) {

@@ -34,6 +34,8 @@ const vitest = spawn(
     env: process.env,
   },
 );
+// Ctrl-C reaches vitest too; either way it ends first, then the embedded server is stopped and removed.
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => vitest.kill(signal));
 const code = await new Promise<number>((resolve) => vitest.on("exit", (c, signal) => resolve(c ?? (signal ? 1 : 0))));
 if (embedded) await embedded.stop().catch(() => {});
 if (dataDir) await rm(dataDir, { recursive: true, force: true });
