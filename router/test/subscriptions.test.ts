@@ -46,6 +46,7 @@ function parcel(owner: string): string {
 }
 const codeOf = (errors: unknown) => (errors as { extensions?: { code?: string } }[] | undefined)?.[0]?.extensions?.code;
 
+const activeSubscriptions = async () => (await stack.router.metrics.subscriptionsActive.get()).values[0]?.value;
 const openSockets = async () => (await stack.router.metrics.websocketConnections.get()).values[0]?.value;
 
 /** A sample's value in Prometheus text, whatever the order of its labels. */
@@ -118,7 +119,8 @@ describe("federated subscriptions", () => {
     const otherDocument = collect(alices, OTHER_DOCUMENT, { id });
     const otherViewer = collect(client(admin), TRACK, { id });
     const otherToken = collect(client(aliceAgain), TRACK, { id });
-    await watched(id, 6);
+    // The three alike share one subgraph subscription; the others have one each.
+    await watched(id, 4);
     const all = [...alike, otherDocument, otherViewer, otherToken];
     // Each entity fetch stays in flight long enough for every subscriber's event to arrive meanwhile.
     stack.couriers.services.delayMs = 300;
@@ -139,6 +141,39 @@ describe("federated subscriptions", () => {
     await Promise.all(all.map((sub) => sub.waitFor(2)));
     for (const sub of alike) expect(sub.results.at(-1)?.data).toMatchObject({ parcelUpdated: { status: "SHIPPED" } });
     expect(stack.couriers.services.seen.filter((s) => s.parcelId === id)).toHaveLength(8);
+  });
+
+  it("opens one subgraph subscription for identical subscribers, closed when the last one leaves", async () => {
+    const id = parcel("alice");
+    const sockets = [client(alice), client(alice), client(alice)];
+    const subs = sockets.map((socket) => collect(socket, TRACK, { id }));
+    const bobs = collect(client(bob), TRACK, { id });
+    await bobs.ended;
+    expect(codeOf(bobs.results[0]?.errors)).toBe("FORBIDDEN");
+    await watched(id, 1);
+    expect(hub().subscribers.filter((s) => s.parcelId === id)).toHaveLength(1);
+    hub().update(id, "PACKED");
+    await Promise.all(subs.map((sub) => sub.waitFor(1)));
+    for (const sub of subs)
+      expect(sub.results).toEqual([{ data: { parcelUpdated: { id, status: "PACKED", courier: `courier of ${id}` } } }]);
+    // Leaving one by one: the subgraph subscription stays while anyone is on it.
+    subs[0]?.unsubscribe();
+    await sockets[1]?.dispose();
+    hub().update(id, "SHIPPED");
+    await subs[2]?.waitFor(2);
+    expect(subs[0]?.results).toHaveLength(1);
+    expect(hub().watchers(id)).toBe(1);
+    // A late joiner gets the events from then on.
+    const late = collect(client(alice), TRACK, { id });
+    await waitUntil(async () => (await activeSubscriptions()) === 2, 2_000, "the late subscriber");
+    hub().update(id, "DELIVERED");
+    expect((await late.waitFor(1)).map((r) => r.data?.parcelUpdated)).toEqual([
+      { id, status: "DELIVERED", courier: `courier of ${id}` },
+    ]);
+    expect(hub().watchers(id)).toBe(1);
+    subs[2]?.unsubscribe();
+    late.unsubscribe();
+    await waitUntil(() => hub().watchers(id) === 0, 1_000, "the last one to close it");
   });
 
   it("refuses another customer's parcel with the subgraph's error, for that subscription only", async () => {
@@ -244,7 +279,9 @@ describe("bad input over graphql-ws", () => {
     const refusals = () => messages.filter((m) => m.type === "error");
     await waitUntil(() => refusals().length === 1_000 - MAX_SUBSCRIPTIONS, 10_000, "the refusals");
     expect(new Set(refusals().map((m) => codeOf(m.payload)))).toEqual(new Set(["TOO_MANY_SUBSCRIPTIONS"]));
-    await watched(id, MAX_SUBSCRIPTIONS);
+    // The five accepted are identical: the subgraph sees one subscription for them.
+    await waitUntil(async () => (await activeSubscriptions()) === MAX_SUBSCRIPTIONS + 1, 5_000, "the accepted five");
+    await watched(id, 1);
 
     // The others still get their events, and the flooding socket its own.
     hub().update(bobParcel, "PACKED");
@@ -253,9 +290,9 @@ describe("bad input over graphql-ws", () => {
     await waitUntil(() => messages.filter((m) => m.type === "next").length === MAX_SUBSCRIPTIONS);
     // Ending one frees a slot.
     socket.send(JSON.stringify({ id: "s0", type: "complete" }));
-    await watched(id, MAX_SUBSCRIPTIONS - 1);
+    await waitUntil(async () => (await activeSubscriptions()) === MAX_SUBSCRIPTIONS, 5_000, "s0 to end");
     socket.send(JSON.stringify({ id: "again", type: "subscribe", payload: { query: TRACK, variables: { id } } }));
-    await watched(id, MAX_SUBSCRIPTIONS);
+    await waitUntil(async () => (await activeSubscriptions()) === MAX_SUBSCRIPTIONS + 1, 5_000, "again to start");
     expect(messages.some((m) => m.id === "again" && m.type === "error")).toBe(false);
     socket.close();
     await watched(id, 0);

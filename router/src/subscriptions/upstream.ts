@@ -27,6 +27,12 @@ interface Upstream {
   connected: boolean;
 }
 
+/** One subgraph subscription and the subscribers it serves. */
+interface Shared {
+  sinks: Set<UpstreamSink>;
+  unsubscribe: () => void;
+}
+
 /**
  * One graphql-ws connection per subgraph, shared by every subscriber: the
  * connection is authenticated with a service token, each subscription carries
@@ -35,19 +41,73 @@ interface Upstream {
  * restarted or gone), each of its subscriptions fails with
  * SUBGRAPH_CONNECTION_LOST and the next subscription opens a new connection:
  * no silent reconnect that would drop the events published in the gap.
+ *
+ * Subscribers asking the subgraph the same thing share one subgraph
+ * subscription: same service, document, operation name, variables and
+ * Authorization (so the same viewer and token expiry). The subgraph then
+ * resolves and sends each event once for all of them, not once per
+ * subscriber (one order watched from 1,000 tabs: one subscription). The
+ * request id and client address a subscription carries are those of the
+ * subscriber that opened it; they change no answer. A subscriber joining
+ * later gets the events from then on, as a subscription of its own would.
  */
 export class UpstreamConnections {
   private readonly upstreams = new Map<string, Upstream>();
+  private readonly shared = new Map<string, Shared>();
   private closing = false;
 
   constructor(private readonly options: UpstreamOptions) {}
 
-  /** Subscribes upstream; the returned function unsubscribes (sends `complete` to the subgraph) at once. */
+  /** How many subgraph subscriptions are open (shared ones once). */
+  get subscriptions(): number {
+    return this.shared.size;
+  }
+
+  /**
+   * Subscribes upstream, or joins the identical subscription already open;
+   * the returned function leaves it, and the last subscriber to leave
+   * unsubscribes (sends `complete` to the subgraph) at once.
+   */
   subscribe(service: string, payload: SubscribePayload, sink: UpstreamSink): () => void {
     if (this.closing) {
       sink.error([connectionLost(service, false)]);
       return () => {};
     }
+    const key = sharingKey(service, payload);
+    let shared = this.shared.get(key);
+    if (!shared) {
+      const sinks = new Set<UpstreamSink>();
+      const entry: Shared = { sinks, unsubscribe: () => {} };
+      const done = () => {
+        if (this.shared.get(key) === entry) this.shared.delete(key);
+      };
+      this.shared.set(key, entry);
+      entry.unsubscribe = this.open(service, payload, {
+        next: (result) => {
+          for (const each of [...sinks]) each.next(result);
+        },
+        error: (errors) => {
+          done();
+          for (const each of [...sinks]) each.error(errors);
+        },
+        complete: () => {
+          done();
+          for (const each of [...sinks]) each.complete();
+        },
+      });
+      shared = entry;
+    }
+    const joined = shared;
+    joined.sinks.add(sink);
+    return () => {
+      if (!joined.sinks.delete(sink) || joined.sinks.size > 0) return;
+      if (this.shared.get(key) === joined) this.shared.delete(key);
+      joined.unsubscribe();
+    };
+  }
+
+  /** One subgraph subscription on the service's connection. */
+  private open(service: string, payload: SubscribePayload, sink: UpstreamSink): () => void {
     const upstream = this.upstream(service);
     let settled = false;
     const unsubscribe = upstream.client.subscribe<Record<string, unknown>, Record<string, unknown>>(payload, {
@@ -129,6 +189,18 @@ export class UpstreamConnections {
     this.upstreams.set(service, upstream);
     return upstream;
   }
+}
+
+/** What a subgraph subscription's events depend on; `requestId` and `clientIp` do not change them. */
+function sharingKey(service: string, payload: SubscribePayload): string {
+  const authorization = (payload.extensions as { authorization?: unknown } | undefined)?.authorization ?? null;
+  return JSON.stringify([
+    service,
+    payload.query,
+    payload.operationName ?? null,
+    payload.variables ?? null,
+    authorization,
+  ]);
 }
 
 function describe(error: unknown): string {
