@@ -24,14 +24,18 @@ export interface EventRequest {
  * Authorization, on every fetch. The executor also shapes the result to the
  * client's selection (aliases, __typename, fragments).
  *
- * Subscribers whose event needs such fetches share one resolution while it
- * runs, but only when everything the answer can depend on is the same:
- * document and operation name, variables, Authorization (so the same viewer)
- * and the event itself (see `sharingKey`). Anything else resolves on its own.
+ * Subscribers share one resolution of an event when everything the answer
+ * can depend on is the same: the event itself (the very object the subgraph
+ * subscription delivered: identical subscribers share that subscription,
+ * see UpstreamConnections) and the document, operation name, variables and
+ * Authorization, so the same viewer (`requestKey`, computed once per
+ * subscription). One order watched by 1,000 identical subscribers is then
+ * resolved, with any fetches it needs, once per event. Anything else
+ * resolves on its own. A resolution is kept only as long as its event is.
  */
 export class EventExecutor {
-  /** Resolutions under way, by sharing key; an entry lives only until it settles. */
-  private readonly inFlight = new Map<string, Promise<ExecutionResult>>();
+  /** Resolutions by event, then by request key: gone with the event. */
+  private readonly resolutions = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
 
   constructor(
     private readonly planner: SubscriptionPlanner,
@@ -42,14 +46,17 @@ export class EventExecutor {
     plan: SubscriptionPlan,
     event: { data: Record<string, unknown> },
     request: EventRequest,
+    key: string = requestKey(request),
   ): Promise<ExecutionResult> {
-    // Without fetches there is nothing to share: resolving is a few microtasks of local work.
-    if (!plan.rest) return this.execute(plan, event, request);
-    const key = sharingKey(event, request);
-    let running = this.inFlight.get(key);
+    let byRequest = this.resolutions.get(event.data);
+    if (!byRequest) {
+      byRequest = new Map();
+      this.resolutions.set(event.data, byRequest);
+    }
+    let running = byRequest.get(key);
     if (!running) {
-      running = this.execute(plan, event, request).finally(() => this.inFlight.delete(key));
-      this.inFlight.set(key, running);
+      running = this.execute(plan, event, request);
+      byRequest.set(key, running);
     }
     // Each subscriber gets a result object of its own (the relay adds upstream errors to it).
     return { ...(await running) };
@@ -89,19 +96,18 @@ export class EventExecutor {
 }
 
 /**
- * What a resolved event can depend on: the document and operation (hence the
- * plan), the variables, the caller's Authorization (every fetch carries it,
- * and subgraphs authorize by it) and the event's data. Request id, client
+ * What a resolved event can depend on besides the event: the document and
+ * operation (hence the plan), the variables, and the caller's Authorization
+ * (every fetch carries it, and subgraphs authorize by it). Request id, client
  * address and trace context differ between subscribers but change no answer
  * (subgraphs use the address only to rate-limit sign-ins): a shared fetch
  * carries those of the subscriber that started it.
  */
-function sharingKey(event: { data: Record<string, unknown> }, request: EventRequest): string {
+export function requestKey(request: EventRequest): string {
   return JSON.stringify([
     request.source,
     request.operationName ?? null,
     request.variables,
     request.context.authorization ?? null,
-    event.data,
   ]);
 }

@@ -4,7 +4,7 @@ import { type Caller, hasExpired } from "../auth.js";
 import type { RouterContext } from "../gateway.js";
 import type { RouterMetrics } from "../metrics.js";
 import { internalError, revive, slowConsumer } from "./errors.js";
-import type { EventExecutor, EventRequest } from "./event-executor.js";
+import { type EventExecutor, type EventRequest, requestKey } from "./event-executor.js";
 import { EventStream } from "./event-stream.js";
 import type { SubscriptionPlan } from "./planner.js";
 import type { UpstreamConnections } from "./upstream.js";
@@ -97,6 +97,7 @@ export class SubscriptionRelay {
     expired: () => ExecutionResult,
   ): () => void {
     const { primary } = plan;
+    const key = requestKey(request);
     return this.upstream.subscribe(
       primary.serviceName,
       {
@@ -118,7 +119,7 @@ export class SubscriptionRelay {
             const result =
               event.data === null || event.data === undefined
                 ? { errors: upstreamErrors }
-                : await this.executor.resolve(plan, { data: event.data }, request);
+                : await this.executor.resolve(plan, { data: event.data }, request, key);
             if (upstreamErrors.length > 0 && event.data) {
               result.errors = [...upstreamErrors, ...(result.errors ?? [])];
             }
