@@ -43,6 +43,7 @@ export const routerEnv = {
   // Subgraph calls
   SUBGRAPH_TIMEOUT_MS: int(1, 10_000),
   SUBGRAPH_CONNECTIONS: int(1, 128),
+  SUBGRAPH_DEDUPLICATION: flag.default(true),
   // Subscriptions
   WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: int(1, 20),
   WS_MAX_CONNECTIONS_PER_CLIENT: int(1, 50),

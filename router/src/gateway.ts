@@ -10,6 +10,7 @@ import {
 } from "@retailer/kit";
 import { GraphQLError } from "graphql";
 import { SubgraphFetchError, type SubgraphFetcher, type SubgraphHttpResponse } from "./fetcher.js";
+import { InFlight } from "./in-flight.js";
 import type { RouterMetrics } from "./metrics.js";
 
 /** What the router keeps of a client request (or subscription) for its subgraph fetches. */
@@ -35,6 +36,8 @@ export interface DataSourceOptions {
   secret: string;
   timeoutMs: number;
   metrics: RouterMetrics;
+  /** SUBGRAPH_DEDUPLICATION: identical query fetches in flight at once share one request. */
+  deduplicate: boolean;
 }
 
 /**
@@ -45,9 +48,15 @@ export interface DataSourceOptions {
  * `traceparent` the request carries, so the subgraph's spans are its children. A subgraph that is down, slow or answers
  * garbage becomes a GraphQL error naming it (SUBGRAPH_UNAVAILABLE,
  * SUBGRAPH_TIMEOUT, SUBGRAPH_ERROR); mutations are never retried.
+ *
+ * With `deduplicate`, a fetch of a query operation identical to one in
+ * flight (same URL, body, Authorization and client address: see
+ * `deduplicationKey`) sends nothing: it waits for that request's answer and
+ * parses its own copy, or fails with the same error.
  */
 export class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
   private readonly path: string;
+  private readonly inFlight = new InFlight<SubgraphHttpResponse>();
 
   constructor(private readonly options: DataSourceOptions) {
     const url = new URL(options.url);
@@ -62,8 +71,9 @@ export class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
     return this.options.url;
   }
 
-  async process({ request, context }: GraphQLDataSourceProcessOptions<RouterContext>): Promise<GatewayResponse> {
-    const { name, fetcher, metrics, timeoutMs } = this.options;
+  async process(options: GraphQLDataSourceProcessOptions<RouterContext>): Promise<GatewayResponse> {
+    const { request, context } = options;
+    const { name, metrics, timeoutMs } = this.options;
     const body = JSON.stringify({
       query: request.query,
       variables: request.variables,
@@ -71,6 +81,8 @@ export class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
     });
     const routerContext = context as Partial<RouterContext> | undefined;
     const mutation = /^\s*mutation\b/.test(request.query ?? "");
+    // Before anything per request (signature, request id, trace headers) is added.
+    const key = this.options.deduplicate ? this.deduplicationKey(options, body, routerContext) : undefined;
     const attributes = {
       "retailer.subgraph": name,
       "url.full": this.options.url,
@@ -80,27 +92,80 @@ export class SubgraphDataSource implements GraphQLDataSource<RouterContext> {
       `subgraph ${name}`,
       attributes,
       async (traceHeaders, span) => {
-        const headers = { ...this.headers(routerContext, body), ...traceHeaders };
-        const stopTimer = metrics.subgraphFetchDuration.startTimer({ subgraph: name });
+        const send = () => this.send(routerContext, body, traceHeaders, mutation);
         let response: SubgraphHttpResponse;
         try {
-          response = await fetcher.post(this.options.url, headers, body, {
-            timeoutMs,
-            retryStaleConnection: !mutation,
-          });
+          if (key === undefined) {
+            response = await send();
+          } else {
+            const { result, shared } = this.inFlight.run(key, send);
+            if (shared) {
+              metrics.subgraphFetchesDeduplicated.inc({ subgraph: name });
+              span.setAttribute("retailer.subgraph.deduplicated", true);
+            }
+            response = await result;
+          }
         } catch (error) {
           const reason = error instanceof SubgraphFetchError ? error.reason : "unavailable";
-          stopTimer({ outcome: reason });
           throw reason === "timeout"
             ? subgraphError(name, "SUBGRAPH_TIMEOUT", `The ${name} service did not answer within ${timeoutMs} ms.`)
             : subgraphError(name, "SUBGRAPH_UNAVAILABLE", `The ${name} service is unavailable.`);
         }
-        stopTimer({ outcome: response.status === 200 ? "ok" : "error" });
         span.setAttribute("http.response.status_code", response.status);
+        // Parsed per caller: a follower never shares objects with the leader or another follower.
         return this.parse(response);
       },
       { traceparent: routerContext?.traceparent, tracestate: routerContext?.tracestate },
     );
+  }
+
+  /** One HTTP request to the subgraph, timed in subgraph_fetch_duration_seconds. */
+  private async send(
+    context: Partial<RouterContext> | undefined,
+    body: string,
+    traceHeaders: Record<string, string>,
+    mutation: boolean,
+  ): Promise<SubgraphHttpResponse> {
+    const { name, fetcher, metrics, timeoutMs } = this.options;
+    const headers = { ...this.headers(context, body), ...traceHeaders };
+    const stopTimer = metrics.subgraphFetchDuration.startTimer({ subgraph: name });
+    try {
+      const response = await fetcher.post(this.options.url, headers, body, {
+        timeoutMs,
+        retryStaleConnection: !mutation,
+      });
+      stopTimer({ outcome: response.status === 200 ? "ok" : "error" });
+      return response;
+    } catch (error) {
+      stopTimer({ outcome: error instanceof SubgraphFetchError ? error.reason : "unavailable" });
+      throw error;
+    }
+  }
+
+  /**
+   * What makes two fetches answerable by one request, or undefined when this
+   * one must go alone. Only fetches of a client's query operation (as Apollo
+   * Server resolved it) whose own text is a query: never a mutation, never a
+   * subscription's event fetches (they carry no resolved operation), never
+   * anything unrecognised. The key holds everything sent that can change the
+   * answer: the URL, the exact body (query, variables, operation name), the
+   * caller's Authorization and the client address (subgraphs read it; today
+   * only in mutations, but it is kept rather than argued away). Left out, as
+   * they cannot change an answer: the signature (the same HMAC over the same
+   * path and body, only its timestamp differs; a subgraph checks it and
+   * answers nothing of it), the request id and the W3C trace headers (logs
+   * and spans only), and the constant content-type and accept.
+   */
+  private deduplicationKey(
+    options: GraphQLDataSourceProcessOptions<RouterContext>,
+    body: string,
+    context: Partial<RouterContext> | undefined,
+  ): string | undefined {
+    if (!("incomingRequestContext" in options)) return undefined;
+    if (options.incomingRequestContext.operation?.operation !== "query") return undefined;
+    if (!/^\s*(?:query\b|\{)/.test(options.request.query ?? "")) return undefined;
+    // JSON for the short parts (no raw newline in it), then the body as sent: unambiguous.
+    return `${JSON.stringify([this.options.url, context?.authorization ?? null, context?.clientIp ?? null])}\n${body}`;
   }
 
   private headers(context: Partial<RouterContext> | undefined, body: string): Record<string, string> {

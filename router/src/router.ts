@@ -69,6 +69,7 @@ export async function startRouter(options: StartRouterOptions = {}): Promise<Run
       secret: config.INTERNAL_SECRET,
       timeoutMs: config.subgraphTimeoutMs(name),
       metrics,
+      deduplicate: config.SUBGRAPH_DEDUPLICATION,
     });
   const dataSources = new Map(subgraphs.map(({ name, url }) => [name, dataSource(name, url)]));
   const gateway = createGateway({
