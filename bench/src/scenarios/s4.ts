@@ -288,13 +288,18 @@ export async function s4(ctx: BenchContext): Promise<Section> {
     return reply;
   };
 
-  const waitActive = async (expected: number, timeoutMs: number) => {
+  /**
+   * Until the router holds `expected` subscriptions and orders `upstream`:
+   * subscribers with the same order and token share one subscription in
+   * orders (the router opens one for identical subscribers).
+   */
+  const waitActive = async (expected: number, timeoutMs: number, upstream = expected) => {
     const deadline = Date.now() + timeoutMs;
     let router = 0;
     let ordersActive = 0;
     while (Date.now() < deadline) {
       [router, ordersActive] = await Promise.all([activeSubscriptions("router"), activeSubscriptions("orders")]);
-      if (router >= expected && ordersActive >= expected) break;
+      if (router >= expected && ordersActive >= upstream) break;
       await new Promise((r) => setTimeout(r, 200));
     }
     return { router, orders: ordersActive };
@@ -383,12 +388,14 @@ export async function s4(ctx: BenchContext): Promise<Section> {
           ids.map(subscriberOf),
           "router",
         );
-        const active = await waitActive(n, 60_000);
+        const distinct = new Set(ids).size;
+        const active = await waitActive(n, 60_000, distinct);
         const connectS = (performance.now() - t) / 1000;
         await new Promise((r) => setTimeout(r, 1_000));
         const after = { router: sample(holder.pid), orders: sample(platform.service("orders").pid) };
         held = {
           n,
+          distinct,
           routerActive: active.router,
           ordersActive: active.orders,
           failed: connected.failed,
@@ -414,7 +421,7 @@ export async function s4(ctx: BenchContext): Promise<Section> {
       try {
         const subs = Array.from({ length: n }, () => subscriberOf(single));
         await connect(routerClients, routerWs, subs, "router");
-        await waitActive(n, 60_000);
+        await waitActive(n, 60_000, 1);
         await connect(bareClients, bareWs, subs, "bare");
         const everyone = Array.from({ length: n }, (_, i) => i);
         for (let rep = 0; rep < reps; rep += 1) {
@@ -459,6 +466,8 @@ export async function s4(ctx: BenchContext): Promise<Section> {
 
 interface Held {
   n: number;
+  /** Distinct (order, token) pairs among them: the subscriptions orders holds. */
+  distinct: number;
   routerActive: number;
   ordersActive: number;
   failed: number;
@@ -548,12 +557,12 @@ function report(
       detail: `${fmt(router, 1)} ms vs ${fmt(bare, 1)} ms (${fmtRatio(ratio(router, bare))})${router > 2 * bare ? `: ${slower(label)}` : ""}`,
     });
   }
-  const heldAll = held !== undefined && held.routerActive >= held.n && held.ordersActive >= held.n && held.failed === 0;
+  const heldAll = held !== undefined && held.routerActive >= held.n && held.ordersActive >= held.distinct && held.failed === 0;
   goals.push({
     goal: "S4: 10,000 subscribers held by one router process, RSS per subscriber reported",
     met: held === undefined ? false : heldAll && held.n >= 10_000,
     detail: held
-      ? `${fmt(held.routerActive)} of ${fmt(held.n)} active in one router process (${fmt(held.ordersActive)} in orders), ${fmt(held.routerKb, 1)} KB router RSS per subscriber (${fmt(held.routerBeforeMb)} MB before, ${fmt(held.routerRssMb)} MB with them)`
+      ? `${fmt(held.routerActive)} of ${fmt(held.n)} active in one router process (${fmt(held.ordersActive)} in orders: ${fmt(held.distinct)} distinct order and token pairs, identical subscribers share one), ${fmt(held.routerKb, 1)} KB router RSS per subscriber (${fmt(held.routerBeforeMb)} MB before, ${fmt(held.routerRssMb)} MB with them)`
       : "not run",
   });
   const lines = [
