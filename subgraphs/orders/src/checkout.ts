@@ -206,7 +206,9 @@ export class Checkout {
         await dropClaim(this.db, orderId);
         throw error;
       }
-      await this.db.transaction().execute((trx) => retireClaim(trx, { orderId, cartId: input.cartId }));
+      const retired = await this.db.transaction().execute((trx) => retireClaim(trx, { orderId, cartId: input.cartId }));
+      // Not retired: the order committed and only its answer was lost; a retry of the key answers it.
+      if (!retired) throw error;
       // Left in checkout_undo when a step fails: the sweep finishes it.
       if (await this.#undo(orderId, input.cartId, done, call)) await deleteUndo(this.db, orderId);
       throw error;

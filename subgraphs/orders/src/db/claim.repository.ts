@@ -57,15 +57,25 @@ export const lockAbandonedClaims = (trx: Db, minutes: number, limit: number): Pr
  * Retires a failed attempt's order id before anything is undone: the claim
  * goes (the key may be tried again, with a new order id) and the undo is
  * recorded, in one transaction. So an order id whose stock may already be
- * released is never used again, even if the process dies mid-undo.
+ * released is never used again, even if the process dies mid-undo. Answers
+ * false, changing nothing, when the claim is complete: the order committed
+ * after all (the commit's answer was lost), so there is nothing to undo.
  */
-export const retireClaim = async (trx: Db, claim: { orderId: string; cartId: string }): Promise<void> => {
+export const retireClaim = async (trx: Db, claim: { orderId: string; cartId: string }): Promise<boolean> => {
+  const row = await trx
+    .selectFrom("checkout_claim")
+    .select("completed")
+    .where("order_id", "=", claim.orderId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (row?.completed) return false;
   await trx
     .insertInto("checkout_undo")
     .values({ order_id: claim.orderId, cart_id: claim.cartId })
     .onConflict((oc) => oc.doNothing())
     .execute();
   await dropClaim(trx, claim.orderId);
+  return true;
 };
 
 /** Undos not yet finished, locked, skipping those another replica is doing. */
