@@ -2,23 +2,15 @@ import { createHash } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { GraphQLDataSourceProcessOptions } from "@apollo/gateway";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { SubgraphFetcher, SubgraphHttpResponse } from "../src/fetcher.js";
 import { type RouterContext, SubgraphDataSource } from "../src/gateway.js";
 import { createRouterMetrics } from "../src/metrics.js";
 import { type RunningRouter, startRouter } from "../src/router.js";
-import { type GraphQLBody, type ParcelStack, startParcelStack } from "./fixtures/stack.js";
+import { type GraphQLBody, useParcelStack } from "./fixtures/stack.js";
 
-let stack: ParcelStack;
-const closers: (() => Promise<void>)[] = [];
-
-beforeAll(async () => {
-  stack = await startParcelStack();
-});
-afterAll(async () => {
-  await Promise.all(closers.map((close) => close()));
-  await stack?.stop();
-});
+const parcelStack = useParcelStack();
+const { closers } = parcelStack;
 
 interface Seen {
   body: { query: string; variables?: Record<string, unknown> };
@@ -90,7 +82,11 @@ async function gatedParcels() {
 }
 
 async function router(env: Record<string, string>): Promise<RunningRouter> {
-  const started = await startRouter({ env: { ...stack.env, ...env }, port: 0, supergraphSdl: stack.supergraphSdl });
+  const started = await startRouter({
+    env: { ...parcelStack.stack.env, ...env },
+    port: 0,
+    supergraphSdl: parcelStack.stack.supergraphSdl,
+  });
   closers.push(() => started.stop());
   return started;
 }
@@ -146,7 +142,7 @@ describe("identical subgraph fetches in flight at once (SUBGRAPH_DEDUPLICATION)"
   it("never merges requests with different Authorization: each caller gets its own answer", async () => {
     const parcels = await gatedParcels();
     const r = await router({ PARCELS_URL: parcels.url });
-    const tokens = await Promise.all(["alice", "bob", "carol"].map((user) => stack.issuer.sign(user)));
+    const tokens = await Promise.all(["alice", "bob", "carol"].map((user) => parcelStack.stack.issuer.sign(user)));
     // Each user twice, and an anonymous caller: 4 distinct callers, 7 requests.
     const callers = [...tokens, ...tokens, undefined];
     const answers = callers.map((token) => post(r.url, LIST, token ? { authorization: `Bearer ${token}` } : {}));

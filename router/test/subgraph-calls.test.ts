@@ -1,20 +1,12 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SubgraphFetcher } from "../src/fetcher.js";
 import { type RunningRouter, startRouter } from "../src/router.js";
-import { type GraphQLBody, type ParcelStack, startParcelStack } from "./fixtures/stack.js";
+import { type GraphQLBody, useParcelStack } from "./fixtures/stack.js";
 
-let stack: ParcelStack;
-const closers: (() => Promise<void>)[] = [];
-
-beforeAll(async () => {
-  stack = await startParcelStack();
-});
-afterAll(async () => {
-  await Promise.all(closers.map((close) => close()));
-  await stack?.stop();
-});
+const parcelStack = useParcelStack();
+const { closers } = parcelStack;
 
 /** A local HTTP server answering each request with `handle`; closed after the tests. */
 async function server(handle: http.RequestListener): Promise<{ url: string; requests: () => number }> {
@@ -33,7 +25,11 @@ async function server(handle: http.RequestListener): Promise<{ url: string; requ
 }
 
 async function router(env: Record<string, string>): Promise<RunningRouter> {
-  const started = await startRouter({ env: { ...stack.env, ...env }, port: 0, supergraphSdl: stack.supergraphSdl });
+  const started = await startRouter({
+    env: { ...parcelStack.stack.env, ...env },
+    port: 0,
+    supergraphSdl: parcelStack.stack.supergraphSdl,
+  });
   closers.push(() => started.stop());
   return started;
 }
@@ -50,7 +46,7 @@ async function post(url: string, query: string, headers: Record<string, string> 
 
 describe("what the router forwards", () => {
   it("sends subgraphs its own signature, client address and a sane request id, whatever the client sent", async () => {
-    const { status, body } = await post(stack.router.url, "{ requestSeen }", {
+    const { status, body } = await post(parcelStack.stack.router.url, "{ requestSeen }", {
       "x-client-ip": "6.6.6.6",
       "x-retailer-signature": "t=1,v1=00",
       "x-request-id": "not a valid id!",
@@ -59,7 +55,7 @@ describe("what the router forwards", () => {
     const seen = JSON.parse(body.data?.requestSeen as string) as { clientIp: string; requestId: string };
     expect(seen.clientIp).toMatch(/127\.0\.0\.1$/);
     expect(seen.requestId).toMatch(/^[0-9a-f-]{36}$/);
-    const kept = await post(stack.router.url, "{ requestSeen }", { "x-request-id": "req-42" });
+    const kept = await post(parcelStack.stack.router.url, "{ requestSeen }", { "x-request-id": "req-42" });
     expect(JSON.parse(kept.body.data?.requestSeen as string).requestId).toBe("req-42");
   });
 });
@@ -102,12 +98,12 @@ describe("a subgraph that fails", () => {
   });
 
   it("down during a query: the other subgraph's data and an error naming the missing one, at once", async () => {
-    stack.parcels.services.hub.add("down-1", "alice");
+    parcelStack.stack.parcels.services.hub.add("down-1", "alice");
     const query = '{ parcel(id: "down-1") { id } courierCount }';
-    expect((await post(stack.router.url, query)).body.errors).toBeUndefined();
-    await stack.stopParcels();
+    expect((await post(parcelStack.stack.router.url, query)).body.errors).toBeUndefined();
+    await parcelStack.stack.stopParcels();
     try {
-      const { status, body, ms } = await post(stack.router.url, query);
+      const { status, body, ms } = await post(parcelStack.stack.router.url, query);
       expect(status).toBe(200);
       expect(body.data).toEqual({ parcel: null, courierCount: 1 });
       expect(body.errors?.[0]).toMatchObject({
@@ -116,9 +112,9 @@ describe("a subgraph that fails", () => {
       });
       expect(ms).toBeLessThan(2_000);
     } finally {
-      await stack.startParcels();
+      await parcelStack.stack.startParcels();
     }
-    expect((await post(stack.router.url, query)).body.errors).toBeUndefined();
+    expect((await post(parcelStack.stack.router.url, query)).body.errors).toBeUndefined();
   });
 });
 
