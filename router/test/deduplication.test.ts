@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { SubgraphFetcher, SubgraphHttpResponse } from "../src/fetcher.js";
 import { type RouterContext, SubgraphDataSource } from "../src/gateway.js";
 import { createRouterMetrics } from "../src/metrics.js";
-import { type RunningRouter, startRouter } from "../src/router.js";
+import type { RunningRouter } from "../src/router.js";
 import { type GraphQLBody, useParcelStack } from "./fixtures/stack.js";
 
 const parcelStack = useParcelStack();
@@ -81,15 +81,7 @@ async function gatedParcels() {
   };
 }
 
-async function router(env: Record<string, string>): Promise<RunningRouter> {
-  const started = await startRouter({
-    env: { ...parcelStack.stack.env, ...env },
-    port: 0,
-    supergraphSdl: parcelStack.stack.supergraphSdl,
-  });
-  closers.push(() => started.stop());
-  return started;
-}
+const router = (env: Record<string, string>) => parcelStack.router(env);
 
 async function post(url: string, query: string, headers: Record<string, string> = {}) {
   const response = await fetch(url, {

@@ -2,7 +2,6 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { SubgraphFetcher } from "../src/fetcher.js";
-import { type RunningRouter, startRouter } from "../src/router.js";
 import { type GraphQLBody, useParcelStack } from "./fixtures/stack.js";
 
 const parcelStack = useParcelStack();
@@ -24,15 +23,7 @@ async function server(handle: http.RequestListener): Promise<{ url: string; requ
   return { url: `http://127.0.0.1:${(s.address() as AddressInfo).port}/graphql`, requests: () => requests };
 }
 
-async function router(env: Record<string, string>): Promise<RunningRouter> {
-  const started = await startRouter({
-    env: { ...parcelStack.stack.env, ...env },
-    port: 0,
-    supergraphSdl: parcelStack.stack.supergraphSdl,
-  });
-  closers.push(() => started.stop());
-  return started;
-}
+const router = (env: Record<string, string>) => parcelStack.router(env);
 
 async function post(url: string, query: string, headers: Record<string, string> = {}) {
   const started = Date.now();
