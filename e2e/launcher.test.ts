@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import path from "node:path";
 import { createTestDatabase } from "@retailer/testing";
 import { describe, expect, it } from "vitest";
+import { freePort } from "../scripts/embedded-postgres.js";
 
 /*
  * `npm start` itself: the launcher on a new database (DATABASE_URL given, as
@@ -11,16 +11,6 @@ import { describe, expect, it } from "vitest";
  */
 const ROOT = path.resolve(import.meta.dirname, "..");
 const SUBGRAPHS = ["users", "catalog", "cart", "orders", "payments", "notifications"];
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
 
 async function waitReady(url: string, child: ChildProcess, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;

@@ -32,14 +32,16 @@ if (import.meta.main) {
       throw new Error("PORT would be claimed by every hosted subgraph: give each its <NAME>_PORT instead");
     }
     const url = process.env.DATABASE_URL;
-    if (process.env.HOST_SEED === "true" && url) {
+    // Seeding needs catalog's tables first, so every schema is migrated here; the services then need not.
+    const migrated = process.env.HOST_SEED === "true" && url !== undefined;
+    if (migrated) {
       await migrateAll(url, () => {}, hosted);
       if (hosted.some((s) => s.name === "catalog")) await seed(url, (line) => console.log(line));
     }
     // One after another: each logs its own start, and a failure names the service that failed.
     const running: { stop(): Promise<void> }[] = [];
     try {
-      for (const definition of hosted) running.push(await startSubgraph(definition));
+      for (const definition of hosted) running.push(await startSubgraph(definition, { migrate: !migrated }));
     } catch (error) {
       await Promise.allSettled(running.map((service) => service.stop()));
       throw error;

@@ -10,8 +10,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { freePort } from "../../scripts/embedded-postgres.js";
 import { type Platform, ROOT, stopChild, waitReady } from "./platform.js";
-import { freePort } from "./postgres.js";
 
 export interface Peer {
   name: string;

@@ -11,7 +11,7 @@ import { randomBytes } from "node:crypto";
 import { createWriteStream, existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { freePort } from "./postgres.js";
+import { freePort } from "../../scripts/embedded-postgres.js";
 import { machineCpu, type ProcSample, processTree, resetPeak, sample, sampleTree } from "./proc.js";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
