@@ -186,7 +186,8 @@ for (const name of names) {
 // Every service and the router verify user tokens against the users service's keys: follow it when it moves.
 if (env.USERS_PORT && !env.USERS_JWKS_URL)
   env.USERS_JWKS_URL = `http://127.0.0.1:${env.USERS_PORT}/.well-known/jwks.json`;
-for (const name of names) colors.set(name, COLORS[colors.size % COLORS.length] as number);
+// Colours in supergraph.yaml order, whichever service logs first.
+for (const name of names) prefixOf(name);
 
 const seeding = env.SEED !== "false";
 if (env.START_SUBGRAPHS === "separate") {
